@@ -1,0 +1,89 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { formatError, handleHealth, type Logger, type Service } from '@booking/service-kit';
+import type { GatewayConfig } from './config.ts';
+import { identityFromHeaders, type GatewayContext } from './context.ts';
+import { operationLimits } from './limits.ts';
+import { restRouter, type Execute } from './rest.ts';
+
+export const SUPERGRAPH_PATH = new URL('../supergraph.graphql', import.meta.url);
+
+export function createGateway(config: Pick<GatewayConfig, 'PORT' | 'BOOKINGS_URL' | 'EVENTS_URL' | 'GRAPHQL_MAX_DEPTH' | 'GRAPHQL_MAX_FIELDS'>, log: Logger): Service & { port(): number } {
+  const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url: urls[name] ?? url,
+        willSendRequest({ request, context }) {
+          if (context.userId) request.http?.headers.set('x-user-id', context.userId);
+        },
+      }),
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = http.createServer(app);
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      operationLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_FIELDS),
+    ],
+  });
+  let started = false;
+  let boundPort = config.PORT;
+
+  const execute: Execute = async (query, variables, userId) => {
+    const response = await server.executeOperation({ query, variables }, { contextValue: { userId } });
+    if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+    return response.body.singleResult as Awaited<ReturnType<Execute>>;
+  };
+
+  const subgraphUp = async (url: string) => {
+    try {
+      const res = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(1000) });
+      return res.ok;
+    } catch {
+      return false;
+    }
+  };
+
+  return {
+    port: () => boundPort,
+    async start() {
+      await server.start();
+      started = true;
+      app.use(async (req, res, next) => {
+        const handled = await handleHealth(req, res, async () => ({
+          gateway: started,
+          bookings: await subgraphUp(config.BOOKINGS_URL),
+          events: await subgraphUp(config.EVENTS_URL),
+        }));
+        if (!handled) next();
+      });
+      app.use('/api', restRouter(execute));
+      app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(server, { context: async ({ req }) => identityFromHeaders(req.headers) }));
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.PORT, '0.0.0.0', () => resolve());
+      });
+      boundPort = (httpServer.address() as AddressInfo).port;
+      log.info({ port: boundPort, graphql: `http://localhost:${boundPort}/graphql` }, 'gateway listening');
+    },
+    async stop() {
+      started = false;
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { isId, isUserId } from '@booking/booking-core';
+import { ErrorCode } from '@booking/contracts';
+
+export interface GraphQLResult {
+  data?: Record<string, unknown> | null;
+  errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export type Execute = (query: string, variables: Record<string, unknown>, userId: string | null) => Promise<GraphQLResult>;
+
+const EVENTS = /* GraphQL */ `query RestEvents { events { id name venue startsAt } }`;
+const EVENT = /* GraphQL */ `query RestEvent($id: ID!) { event(id: $id) { id name venue startsAt seats { id status bookedBy } } }`;
+const BOOK = /* GraphQL */ `mutation RestBook($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }`;
+
+const STATUS_BY_CODE: Record<string, number> = {
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.EVENT_NOT_FOUND]: 404,
+  [ErrorCode.UNKNOWN_SEAT]: 404,
+  [ErrorCode.RATE_LIMITED]: 429,
+};
+
+type EventNode = { id: string; name: string; venue: string; startsAt: string };
+type SeatNode = { id: string; status: string; bookedBy: string | null };
+
+const eventJson = (e: EventNode) => ({ event_id: e.id, name: e.name, venue: e.venue, starts_at: e.startsAt });
+
+function fail(res: Response, status: number, code: string, message: string) {
+  res.status(status).json({ message, code });
+}
+
+/** Answers from the first error's code; anything without a client-facing code is a 503. */
+function sendErrors(res: Response, errors: NonNullable<GraphQLResult['errors']>) {
+  const first = errors[0]!;
+  const code = typeof first.extensions?.code === 'string' ? first.extensions.code : ErrorCode.INTERNAL_SERVER_ERROR;
+  const status = STATUS_BY_CODE[code];
+  if (status) fail(res, status, code, first.message);
+  else fail(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the service could not answer; try again');
+}
+
+/**
+ * The original REST API, kept for its clients: same paths, field names and
+ * status codes. Every route runs a GraphQL operation through the gateway, so
+ * REST and GraphQL share validation, authorization and limits.
+ */
+export function restRouter(execute: Execute): Router {
+  const router = express.Router();
+
+  router.get('/events', async (_req, res) => {
+    const result = await execute(EVENTS, {}, null);
+    if (result.errors?.length) return sendErrors(res, result.errors);
+    res.json((result.data?.events as EventNode[]).map(eventJson));
+  });
+
+  router.get('/events/:id', async (req, res) => {
+    const id = req.params.id;
+    if (!isId(id)) return fail(res, 404, ErrorCode.EVENT_NOT_FOUND, 'Event not found');
+    const result = await execute(EVENT, { id }, null);
+    if (result.errors?.length) return sendErrors(res, result.errors);
+    const event = result.data?.event as (EventNode & { seats: SeatNode[] }) | null;
+    if (!event) return fail(res, 404, ErrorCode.EVENT_NOT_FOUND, 'Event not found');
+    res.json({
+      ...eventJson(event),
+      seats: event.seats.map((s) => ({ seat_id: s.id, status: s.status.toLowerCase(), user_id: s.bookedBy })),
+    });
+  });
+
+  router.post('/book', express.json({ limit: '16kb' }), async (req, res) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'body must be a JSON object {userId, eventId, seatId}');
+    }
+    const { userId, eventId, seatId } = body as Record<string, unknown>;
+    const missing = (['userId', 'eventId', 'seatId'] as const).filter((k) => (body as Record<string, unknown>)[k] == null);
+    if (missing.length > 0) return fail(res, 400, ErrorCode.BAD_USER_INPUT, `missing field(s): ${missing.join(', ')}`);
+    if (!isUserId(userId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'userId must be 1-64 letters, digits, "_", ".", ":", "@" or "-"');
+    if (!isId(eventId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'eventId is malformed');
+    if (!isId(seatId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'seatId is malformed');
+    const result = await execute(BOOK, { input: { eventId, seatIds: [seatId] } }, userId);
+    if (result.errors?.length) return sendErrors(res, result.errors);
+    const booking = result.data?.requestBooking as { id: string; status: string };
+    res.status(202).json({ message: 'Booking request accepted', requestId: booking.id, status: booking.status });
+  });
+
+  router.use((_req: Request, res: Response) => fail(res, 404, 'NOT_FOUND', 'no such route'));
+  // Malformed JSON and oversized bodies are the client's mistake, not ours.
+  router.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === 'entity.parse.failed') return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'body is not valid JSON');
+    if (error.status === 413) return fail(res, 413, ErrorCode.BAD_USER_INPUT, 'body too large');
+    fail(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the service could not answer; try again');
+  });
+  return router;
+}

@@ -1,0 +1,3 @@
+export * from './input.ts';
+export * from './decide.ts';
+export * from './ports.ts';

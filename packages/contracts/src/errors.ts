@@ -1,0 +1,18 @@
+/** Stable codes carried in GraphQL `extensions.code`, REST bodies and booking reasons. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  EVENT_NOT_FOUND: 'EVENT_NOT_FOUND',
+  UNKNOWN_SEAT: 'UNKNOWN_SEAT',
+  SEAT_UNAVAILABLE: 'SEAT_UNAVAILABLE',
+  INVALID_REQUEST: 'INVALID_REQUEST',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  RATE_LIMITED: 'RATE_LIMITED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Reasons a booking request can end REJECTED. */
+export type RejectionReason = typeof ErrorCode.SEAT_UNAVAILABLE | typeof ErrorCode.UNKNOWN_SEAT | typeof ErrorCode.EVENT_NOT_FOUND | typeof ErrorCode.INVALID_REQUEST;

@@ -1,0 +1,61 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Request } from 'express';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Logger } from './logger.ts';
+import { handleHealth, type Readiness } from './health.ts';
+
+/** Hides internal errors from clients; anything with a stable code passes through. */
+export function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+      log.error({ err: error }, 'unexpected error in resolver');
+      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+    }
+    const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  };
+}
+
+export interface GraphQLHttpServerOptions<C extends BaseContext> {
+  schema: GraphQLSchema;
+  context: (req: Request) => Promise<C> | C;
+  readiness: Readiness;
+  log: Logger;
+  plugins?: ApolloServerPlugin<C>[];
+}
+
+/** An HTTP server answering /graphql, /healthz and /readyz, drained on stop. */
+export async function createGraphQLHttpServer<C extends BaseContext>(opts: GraphQLHttpServerOptions<C>) {
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+  const apollo = new ApolloServer<C>({
+    schema: opts.schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(opts.log),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ...(opts.plugins ?? [])],
+  });
+  await apollo.start();
+  app.use(async (req, res, next) => {
+    if (!(await handleHealth(req, res, opts.readiness))) next();
+  });
+  app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(apollo, { context: async ({ req }) => opts.context(req) }));
+  return {
+    app,
+    server,
+    async listen(port: number, host = '0.0.0.0'): Promise<number> {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    /** Stops accepting requests and waits for those in flight. */
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './wait.ts';
+export * from './stack.ts';
+export * from './graphql.ts';

@@ -1,0 +1,199 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { MongoClient, type Db as MongoDb } from 'mongodb';
+import pg from 'pg';
+import { pino } from 'pino';
+import { createDatabase, dropDatabase } from '../../../prisma/migrate.ts';
+import { setup } from '../../../scripts/lib/setup.ts';
+import { waitFor } from './wait.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const run = promisify(execFile);
+
+/** Where the real services listen; the defaults are those of scripts/services/up.sh. */
+export function serviceEnv() {
+  const e = process.env;
+  return {
+    databaseUrl: e.DATABASE_URL ?? 'postgresql://booking:booking@127.0.0.1:55432/booking',
+    redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:56379',
+    kafkaBrokers: e.KAFKA_BROKERS ?? '127.0.0.1:59092',
+    mongoUrl: e.MONGO_URL ?? 'mongodb://127.0.0.1:57017',
+  };
+}
+
+export type Role = 'bookings' | 'events' | 'gateway' | 'worker' | 'relay' | 'projector';
+
+const ENTRY: Record<Role, string> = {
+  bookings: 'subgraphs/bookings/src/api/main.ts',
+  worker: 'subgraphs/bookings/src/worker/main.ts',
+  relay: 'subgraphs/bookings/src/relay/main.ts',
+  events: 'subgraphs/events/src/api/main.ts',
+  projector: 'subgraphs/events/src/projector/main.ts',
+  gateway: 'gateway/src/main.ts',
+};
+
+export interface Stack {
+  name: string;
+  /** NGINX in front of the gateway: what clients use. */
+  url: string;
+  graphqlUrl: string;
+  gatewayUrl: string;
+  pg: pg.Pool;
+  mongo: MongoDb;
+  /** Sends a signal to a role's process and waits for it to exit. */
+  kill(role: Role, signal?: NodeJS.Signals): Promise<number | null>;
+  /** Starts a role again after kill, and waits until it is ready. */
+  start(role: Role): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function assertReachable(what: string, url: string, probe: () => Promise<unknown>) {
+  try {
+    await probe();
+  } catch (error) {
+    throw new Error(`${what} is not reachable at ${url} (${(error as Error).message}); start the services with scripts/services/up.sh`);
+  }
+}
+
+/**
+ * Starts every app process against the real services, isolated by a unique
+ * database, Mongo database, topic prefix and Redis key prefix, with its own
+ * NGINX in front. Dispose with stop().
+ */
+export async function startStack(name: string, extraEnv: Partial<Record<string, string>> = {}): Promise<Stack> {
+  const services = serviceEnv();
+  const id = `${name.replace(/[^a-z0-9]/gi, '').toLowerCase()}_${randomBytes(3).toString('hex')}`;
+  const dbName = `e2e_${id}`;
+  const databaseUrl = Object.assign(new URL(services.databaseUrl), { pathname: `/${dbName}` }).toString();
+  const logDir = `${ROOT}.artifacts/e2e/${id}`;
+  mkdirSync(logDir, { recursive: true });
+
+  await assertReachable('PostgreSQL', services.databaseUrl, () => createDatabase(services.databaseUrl, dbName));
+  const mongoClient = new MongoClient(services.mongoUrl, { serverSelectionTimeoutMS: 5000 });
+  await assertReachable('MongoDB (FerretDB)', services.mongoUrl, () => mongoClient.connect());
+  const topicPrefix = `${id}.`;
+  const log = pino({ level: 'warn' });
+  await setup({
+    databaseUrl,
+    kafkaBrokers: services.kafkaBrokers.split(','),
+    topicPrefix,
+    mongoUrl: services.mongoUrl,
+    mongoDb: id,
+    log,
+    withSeed: true,
+  }).catch((error: Error) => {
+    throw new Error(`stack setup failed (is Kafka up at ${services.kafkaBrokers}?): ${error.message}`);
+  });
+
+  const ports = Object.fromEntries(await Promise.all((['bookings', 'events', 'gateway', 'worker', 'relay', 'projector', 'nginx'] as const).map(async (r) => [r, await freePort()]))) as Record<Role | 'nginx', number>;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/root',
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.STACK_LOG_LEVEL ?? 'info',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: services.redisUrl,
+    REDIS_KEY_PREFIX: `${id}:`,
+    KAFKA_BROKERS: services.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    MONGO_URL: services.mongoUrl,
+    MONGO_DB: id,
+    BOOKINGS_URL: `http://127.0.0.1:${ports.bookings}/graphql`,
+    EVENTS_URL: `http://127.0.0.1:${ports.events}/graphql`,
+    ...Object.fromEntries(Object.entries(extraEnv).filter((e): e is [string, string] => e[1] !== undefined)),
+  };
+  const portEnv = (role: Role): Record<string, string> =>
+    ['bookings', 'events', 'gateway'].includes(role) ? { PORT: String(ports[role]) } : { HEALTH_PORT: String(ports[role]) };
+
+  const procs = new Map<Role, ChildProcess>();
+  const spawnRole = (role: Role) => {
+    const out = createWriteStream(`${logDir}/${role}.log`, { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], { cwd: ROOT, env: { ...env, ...portEnv(role) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.pipe(out);
+    child.stderr!.pipe(out);
+    procs.set(role, child);
+    return child;
+  };
+  const ready = (role: Role) =>
+    waitFor(
+      async () => {
+        const child = procs.get(role);
+        if (!child || child.exitCode !== null) throw new Error(`${role} exited with ${child?.exitCode}; see ${logDir}/${role}.log`);
+        const res = await fetch(`http://127.0.0.1:${ports[role]}/readyz`);
+        return res.ok;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: `${role} to be ready (log: ${logDir}/${role}.log)` },
+    );
+  const exited = (child: ChildProcess) =>
+    new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+
+  const nginxPrefix = `${logDir}/nginx`;
+  const nginx = `${ROOT}scripts/services/nginx-instance.sh`;
+  const all: Role[] = ['bookings', 'events', 'worker', 'relay', 'projector', 'gateway'];
+  const stop = async () => {
+    await run(nginx, ['stop', nginxPrefix]).catch(() => undefined);
+    await Promise.all(
+      [...procs.values()].map(async (child) => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          await exited(child);
+          clearTimeout(timer);
+        }
+      }),
+    );
+    await pool.end().catch(() => undefined);
+    await mongoClient.db(id).dropDatabase().catch(() => undefined);
+    await mongoClient.close().catch(() => undefined);
+    if (!process.env.KEEP_STACK) await dropDatabase(services.databaseUrl, dbName).catch(() => undefined);
+  };
+
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  try {
+    for (const role of ['bookings', 'events'] as Role[]) spawnRole(role);
+    await Promise.all(['bookings', 'events'].map((r) => ready(r as Role)));
+    for (const role of ['worker', 'relay', 'projector', 'gateway'] as Role[]) spawnRole(role);
+    await Promise.all(all.map(ready));
+    await run(nginx, ['start', nginxPrefix, String(ports.nginx), `127.0.0.1:${ports.gateway}`]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const url = `http://127.0.0.1:${ports.nginx}`;
+  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, { what: 'nginx to proxy the gateway' });
+
+  return {
+    name: id,
+    url,
+    graphqlUrl: `${url}/graphql`,
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    pg: pool,
+    mongo: mongoClient.db(id),
+    async kill(role, signal = 'SIGTERM') {
+      const child = procs.get(role);
+      if (!child) return null;
+      child.kill(signal);
+      return exited(child);
+    },
+    async start(role) {
+      spawnRole(role);
+      await ready(role);
+    },
+    stop,
+  };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { Producer, ProducerRecord } from 'kafkajs';
+import { createBatchingPublisher } from './publisher.ts';
+
+const message = (i: number) => ({ requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, eventId: 'e', userId: 'u', seatIds: ['A1'], requestedAt: new Date(0).toISOString() });
+
+function fakeProducer(fail = false) {
+  const sends: ProducerRecord[] = [];
+  const producer = {
+    send: async (record: ProducerRecord) => {
+      sends.push(record);
+      if (fail) throw new Error('broker down');
+      return [];
+    },
+  } as unknown as Producer;
+  return { producer, sends };
+}
+
+describe('createBatchingPublisher', () => {
+  it('sends concurrent requests in one produce call, keyed by event', async () => {
+    const { producer, sends } = fakeProducer();
+    const publisher = createBatchingPublisher(producer, 'topic', { lingerMs: 5 });
+    await Promise.all([1, 2, 3].map((i) => publisher.publish(message(i))));
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.messages.map((m) => m.key)).toEqual(['e', 'e', 'e']);
+  });
+
+  it('sends at once when the batch is full', async () => {
+    const { producer, sends } = fakeProducer();
+    const publisher = createBatchingPublisher(producer, 'topic', { maxBatch: 2, lingerMs: 10_000 });
+    await Promise.all([1, 2].map((i) => publisher.publish(message(i))));
+    expect(sends).toHaveLength(1);
+  });
+
+  it('rejects every waiting request when the broker refuses the batch', async () => {
+    const { producer } = fakeProducer(true);
+    const publisher = createBatchingPublisher(producer, 'topic', { lingerMs: 1 });
+    const results = await Promise.allSettled([1, 2].map((i) => publisher.publish(message(i))));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});

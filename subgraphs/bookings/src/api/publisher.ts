@@ -1,0 +1,53 @@
+import type { Producer } from 'kafkajs';
+import type { BookingRequestMessage } from '@booking/contracts';
+import type { BookingRequestPublisher } from '@booking/booking-core';
+
+interface Waiting {
+  message: BookingRequestMessage;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers requests for up to `lingerMs` and sends them in one produce call.
+ * The idempotent producer allows one request in flight per broker, so sending
+ * one message per call would cap intake at one broker round-trip per request.
+ */
+export function createBatchingPublisher(producer: Producer, topic: string, { maxBatch = 500, lingerMs = 2 } = {}): BookingRequestPublisher & {
+  flush(): Promise<void>;
+} {
+  let queue: Waiting[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let sending: Promise<void> = Promise.resolve();
+
+  const send = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return sending;
+    sending = sending.then(async () => {
+      try {
+        await producer.send({
+          topic,
+          messages: batch.map(({ message }) => ({ key: message.eventId, value: JSON.stringify(message) })),
+        });
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    });
+    return sending;
+  };
+
+  return {
+    publish(message) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ message, resolve, reject });
+        if (queue.length >= maxBatch) void send();
+        else timer ??= setTimeout(() => void send(), lingerMs);
+      });
+    },
+    flush: () => send(),
+  };
+}

@@ -1,0 +1,11 @@
+import type { Db } from '../db.ts';
+import type { BookingReader } from './resolvers.ts';
+
+export function createBookingReader(db: Db): BookingReader {
+  return {
+    async byId(id) {
+      const row = await db.booking.findUnique({ where: { id } });
+      return row && { id: row.id, status: row.status, reason: row.reason, eventId: row.eventId, userId: row.userId, seatIds: row.seatIds, createdAt: row.createdAt };
+    },
+  };
+}

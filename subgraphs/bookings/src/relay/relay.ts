@@ -1,0 +1,132 @@
+import pg from 'pg';
+import type { Producer } from 'kafkajs';
+import type { Logger, Service } from '@booking/service-kit';
+
+export interface OutboxRelayDeps {
+  databaseUrl: string;
+  producer: Producer;
+  log: Logger;
+  batchSize: number;
+  /** Delay before retrying after a lost connection or a failed publish. */
+  retryMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  payload: unknown;
+}
+
+// One relay publishes at a time, so rows leave in commit order; others wait.
+const LEADER_LOCK = 'SELECT pg_try_advisory_lock(hashtext($1)) AS leader';
+
+/**
+ * Publishes outbox rows to Kafka in id order and deletes them once the broker
+ * acknowledged. Woken by NOTIFY from the committing transaction, and drains
+ * once on every (re)connect, so nothing waits on a timer.
+ */
+export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retryMs = 1_000 }: OutboxRelayDeps): Service & {
+  status(): { connected: boolean; leader: boolean };
+} {
+  let client: pg.Client | null = null;
+  let leader = false;
+  let stopped = false;
+  let draining: Promise<void> | null = null;
+  let again = false;
+  let retry: NodeJS.Timeout | null = null;
+
+  async function drainOnce(c: pg.Client): Promise<number> {
+    const { rows } = await c.query<OutboxRow>('SELECT id::text AS id, topic, key, payload FROM outbox ORDER BY id LIMIT $1', [batchSize]);
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, { key: string; value: string }[]>();
+    for (const row of rows) {
+      const list = byTopic.get(row.topic) ?? [];
+      list.push({ key: row.key, value: JSON.stringify(row.payload) });
+      byTopic.set(row.topic, list);
+    }
+    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await c.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+    return rows.length;
+  }
+
+  function drain(): Promise<void> {
+    if (draining) {
+      again = true;
+      return draining;
+    }
+    draining = (async () => {
+      try {
+        do {
+          again = false;
+          while (client && leader && !stopped) {
+            const n = await drainOnce(client);
+            if (n > 0) log.debug({ published: n }, 'outbox published');
+            if (n < batchSize) break;
+          }
+        } while (again && !stopped);
+      } catch (error) {
+        log.error({ err: error }, 'outbox publish failed; retrying');
+        scheduleReconnect();
+      } finally {
+        draining = null;
+      }
+    })();
+    return draining;
+  }
+
+  function scheduleReconnect() {
+    if (stopped || retry) return;
+    const old = client;
+    client = null;
+    leader = false;
+    void old?.end().catch(() => undefined);
+    retry = setTimeout(() => {
+      retry = null;
+      void connect();
+    }, retryMs);
+  }
+
+  async function connect(): Promise<void> {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    c.on('error', (err) => {
+      log.warn({ err }, 'outbox connection lost');
+      if (client === c) scheduleReconnect();
+    });
+    try {
+      await c.connect();
+      const { rows } = await c.query<{ leader: boolean }>(LEADER_LOCK, ['outbox-relay']);
+      if (!rows[0]?.leader) {
+        log.info('another relay is publishing; standing by');
+        await c.end();
+        if (!stopped) retry = setTimeout(() => ((retry = null), void connect()), retryMs * 2);
+        return;
+      }
+      c.on('notification', () => void drain());
+      await c.query('LISTEN outbox');
+      client = c;
+      leader = true;
+      log.info('outbox relay is the publisher');
+      await drain();
+    } catch (error) {
+      log.warn({ err: error }, 'outbox relay could not connect');
+      await c.end().catch(() => undefined);
+      if (client === null) scheduleReconnect();
+    }
+  }
+
+  return {
+    status: () => ({ connected: client !== null, leader }),
+    async start() {
+      await producer.connect();
+      await connect();
+    },
+    async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await draining;
+      await client?.end().catch(() => undefined);
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { Redis } from 'ioredis';
+import { topicNames } from '@booking/contracts';
+import { createHealthServer, createKafka, createLogger, runService } from '@booking/service-kit';
+import { loadWorkerConfig } from '../config.ts';
+import { createDb } from '../db.ts';
+import { createPrismaLedger } from './ledger.ts';
+import { createRedlockService } from './lock.ts';
+import { createBookingWorker } from './worker.ts';
+
+await runService('booking-worker', async () => {
+  const config = loadWorkerConfig();
+  const log = createLogger('booking-worker', config.LOG_LEVEL);
+  const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+  const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const kafka = createKafka('booking-worker', config.KAFKA_BROKERS, log);
+  const worker = createBookingWorker({
+    consumer: kafka.consumer({
+      groupId: `${config.KAFKA_TOPIC_PREFIX}booking-worker`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      retry: { initialRetryTime: 200, retries: 10 },
+    }),
+    producer: kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    ledger: createPrismaLedger(db, topics),
+    locks: createRedlockService(redis),
+    topics,
+    log,
+    batchSize: config.WORKER_BATCH_SIZE,
+    lockTtlMs: config.LOCK_TTL_MS,
+    lockPrefix: config.REDIS_KEY_PREFIX,
+  });
+  const health = createHealthServer(() => ({ consumer: worker.isRunning(), redis: redis.status === 'ready' }));
+  return {
+    log,
+    service: {
+      async start() {
+        await db.$connect();
+        await worker.start();
+        const port = await health.listen(config.HEALTH_PORT);
+        log.info({ healthPort: port }, 'booking worker running');
+      },
+      async stop() {
+        await worker.stop();
+        await health.close();
+        redis.disconnect();
+        await db.$disconnect();
+      },
+    },
+  };
+});

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
+import { parseRequest } from './worker.ts';
+
+const msg = (value: string): KafkaMessage => ({ key: null, value: Buffer.from(value), offset: '0', timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
+
+describe('parseRequest', () => {
+  it('accepts a valid request', () => {
+    const r = parseRequest(msg(JSON.stringify({ requestId: '3f0c4c1e-7d2a-4b8e-9c1d-2a3b4c5d6e7f', eventId: 'e', userId: 'u', seatIds: ['A1'], requestedAt: new Date().toISOString() })));
+    expect(r.ok).toBe(true);
+  });
+  it('explains why a message is poison', () => {
+    expect(parseRequest(msg('{not json'))).toMatchObject({ ok: false, reason: 'value is not JSON' });
+    const r = parseRequest(msg(JSON.stringify({ requestId: 'x', eventId: 'e' })));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(/requestId/);
+  });
+});

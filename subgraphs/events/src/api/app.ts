@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import { createGraphQLHttpServer, type Logger, type Service } from '@booking/service-kit';
+import { isUserId } from '@booking/booking-core';
+import type { Context } from '../context.ts';
+import type { ReadStore } from '../read-model.ts';
+import { resolvers } from './resolvers.ts';
+
+export const eventsTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface EventsApiDeps {
+  store: ReadStore;
+  log: Logger;
+  port: number;
+  close: () => Promise<void>;
+}
+
+export function createEventsApi(deps: EventsApiDeps): Service & { port(): number } {
+  let http: Awaited<ReturnType<typeof createGraphQLHttpServer<Context>>> | null = null;
+  let boundPort = deps.port;
+  return {
+    port: () => boundPort,
+    async start() {
+      http = await createGraphQLHttpServer<Context>({
+        schema: buildSubgraphSchema({ typeDefs: eventsTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
+        log: deps.log,
+        readiness: async () => ({ mongo: await deps.store.ping() }),
+        context: (req) => {
+          const header = req.headers['x-user-id'];
+          return { userId: isUserId(header) ? header : null, log: deps.log, store: deps.store };
+        },
+      });
+      boundPort = await http.listen(deps.port);
+      deps.log.info({ port: boundPort }, 'events subgraph listening');
+    },
+    async stop() {
+      await http?.stop();
+      await deps.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { MongoClient } from 'mongodb';
+import { topicNames } from '@booking/contracts';
+import { createHealthServer, createKafka, createLogger, runService } from '@booking/service-kit';
+import { loadProjectorConfig } from '../config.ts';
+import { createMongoReadStore } from '../mongo-store.ts';
+import { createProjector } from './projector.ts';
+
+await runService('projector', async () => {
+  const config = loadProjectorConfig();
+  const log = createLogger('projector', config.LOG_LEVEL);
+  const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+  const mongo = new MongoClient(config.MONGO_URL);
+  const store = createMongoReadStore(mongo.db(config.MONGO_DB));
+  const kafka = createKafka('projector', config.KAFKA_BROKERS, log);
+  const projector = createProjector({
+    consumer: kafka.consumer({ groupId: `${config.KAFKA_TOPIC_PREFIX}events-projector`, maxWaitTimeInMs: 50 }),
+    producer: kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    store,
+    topic: topics.seatStatus,
+    deadLetterTopic: topics.seatStatusDeadLetter,
+    log,
+  });
+  const health = createHealthServer(async () => ({ consumer: projector.isRunning(), mongo: await store.ping() }));
+  return {
+    log,
+    service: {
+      async start() {
+        await mongo.connect();
+        await store.init();
+        await projector.start();
+        const port = await health.listen(config.HEALTH_PORT);
+        log.info({ healthPort: port }, 'projector running');
+      },
+      async stop() {
+        await projector.stop();
+        await health.close();
+        await mongo.close();
+      },
+    },
+  };
+});

@@ -1,0 +1,62 @@
+import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
+import { SeatStatusMessageSchema, type SeatStatusMessage } from '@booking/contracts';
+import type { Logger, Service } from '@booking/service-kit';
+import type { ReadStore } from '../read-model.ts';
+
+export interface ProjectorDeps {
+  consumer: Consumer;
+  producer: Producer;
+  store: ReadStore;
+  topic: string;
+  deadLetterTopic: string;
+  log: Logger;
+}
+
+/**
+ * Applies `seat-status` to the read model. Changes are idempotent by version,
+ * so redelivery after a crash is harmless; offsets move only after the write.
+ */
+export function createProjector({ consumer, producer, store, topic, deadLetterTopic, log }: ProjectorDeps): Service & { isRunning(): boolean } {
+  let joined = false;
+  return {
+    isRunning: () => joined,
+    async start() {
+      await producer.connect();
+      await consumer.connect();
+      consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+      consumer.on(consumer.events.CRASH, ({ payload }) => log.error({ err: payload.error }, 'projector consumer crashed'));
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
+          const changes: SeatStatusMessage[] = [];
+          const bad: { message: KafkaMessage; reason: string }[] = [];
+          for (const message of batch.messages) {
+            try {
+              changes.push(SeatStatusMessageSchema.parse(JSON.parse(message.value?.toString('utf8') ?? '')));
+            } catch (error) {
+              bad.push({ message, reason: (error as Error).message.slice(0, 500) });
+            }
+          }
+          if (bad.length > 0) {
+            await producer.send({
+              topic: deadLetterTopic,
+              messages: bad.map(({ message, reason }) => ({ key: message.key, value: message.value, headers: { reason, 'source-topic': topic } })),
+            });
+            log.warn({ count: bad.length }, 'dead-lettered seat changes');
+          }
+          const applied = await store.applySeatChanges(changes);
+          log.debug({ received: changes.length, applied }, 'seat changes projected');
+          const last = batch.messages[batch.messages.length - 1];
+          if (last) resolveOffset(last.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        },
+      });
+    },
+    async stop() {
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { SeatStatus, SeatStatusMessage } from '@booking/contracts';
+
+export interface EventDoc {
+  _id: string;
+  name: string;
+  venue: string;
+  startsAt: Date;
+}
+
+export interface SeatDoc {
+  /** `${eventId}:${seatId}` */
+  _id: string;
+  eventId: string;
+  seatId: string;
+  section: string;
+  row: string;
+  /** Position in the venue's seat order. */
+  order: number;
+  status: SeatStatus;
+  version: number;
+  bookingId: string | null;
+  userId: string | null;
+}
+
+export interface Availability {
+  total: number;
+  available: number;
+  held: number;
+  booked: number;
+}
+
+export const seatDocId = (eventId: string, seatId: string) => `${eventId}:${seatId}`;
+
+/** The events subgraph's view of the world; implemented over MongoDB. */
+export interface ReadStore {
+  listEvents(): Promise<EventDoc[]>;
+  getEvents(ids: readonly string[]): Promise<Map<string, EventDoc>>;
+  seats(eventId: string, status?: SeatStatus): Promise<SeatDoc[]>;
+  availability(eventId: string): Promise<Availability>;
+  /** Applies changes whose version is newer than the stored one; returns how many were applied. */
+  applySeatChanges(changes: readonly SeatStatusMessage[]): Promise<number>;
+  upsertEvents(events: readonly EventDoc[]): Promise<number>;
+  /** Writes seats that differ from the given truth; returns how many were written. */
+  repairSeats(seats: readonly SeatDoc[]): Promise<number>;
+  ping(): Promise<boolean>;
+}

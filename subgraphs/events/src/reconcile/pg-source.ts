@@ -1,0 +1,43 @@
+import pg from 'pg';
+import type { SeatStatus } from '@booking/contracts';
+import { seatDocId } from '../read-model.ts';
+import type { TruthSource } from './reconcile.ts';
+
+export function createPgTruthSource(pool: pg.Pool): TruthSource {
+  return {
+    async events() {
+      const { rows } = await pool.query<{ id: string; name: string; venue: string; starts_at: Date }>(
+        'SELECT id, name, venue, starts_at FROM events ORDER BY id',
+      );
+      return rows.map((r) => ({ _id: r.id, name: r.name, venue: r.venue, startsAt: r.starts_at }));
+    },
+    async seats(eventId) {
+      const { rows } = await pool.query<{
+        seat_id: string;
+        section: string;
+        row: string;
+        position: number;
+        status: SeatStatus;
+        version: number;
+        booking_id: string | null;
+        user_id: string | null;
+      }>(
+        `SELECT seat_id, section, row, position, status::text AS status, version, booking_id::text AS booking_id, user_id
+         FROM seats WHERE event_id = $1 ORDER BY position`,
+        [eventId],
+      );
+      return rows.map((r) => ({
+        _id: seatDocId(eventId, r.seat_id),
+        eventId,
+        seatId: r.seat_id,
+        section: r.section,
+        row: r.row,
+        order: r.position,
+        status: r.status,
+        version: r.version,
+        bookingId: r.booking_id,
+        userId: r.user_id,
+      }));
+    },
+  };
+}
