@@ -59,8 +59,8 @@ it('sells each of 100 seats exactly once to 1,000 concurrent users', async () =>
   const expected = (await truth()).map((s) => `${s.seat_id}:${s.status}:${s.version}`);
   await waitFor(
     async () => {
-      const docs = await stack.mongo.collection('seats').find({ eventId: 'arena10k' }).sort({ order: 1 }).toArray();
-      const actual = docs.map((d) => `${d.seatId}:${d.status}:${d.version}`);
+      const blocks = (await stack.mongo.collection('seat_blocks.arena10k').find().toArray()).sort((a, b) => a.order - b.order);
+      const actual = blocks.flatMap((b) => (b.seats as { seatId: string; status: string; version: number }[]).map((d) => `${d.seatId}:${d.status}:${d.version}`));
       return actual.length === expected.length && actual.every((a, i) => a === expected[i]);
     },
     { timeoutMs: 10_000, intervalMs: 200, what: 'the read model to equal PostgreSQL' },

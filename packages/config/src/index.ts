@@ -50,7 +50,7 @@ export const env = {
       .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1)),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  name: (fallback: string) => z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore only').default(fallback),
+  name: (fallback: string) => z.string().regex(/^[A-Za-z0-9._:-]*$/, 'letters, digits, ".", ":", "-" and "_" only').default(fallback),
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])

@@ -29,6 +29,10 @@ export type BookingRequestMessage = z.infer<typeof BookingRequestMessageSchema>;
 export const SeatStatusMessageSchema = z.object({
   eventId: id,
   seatId: id,
+  /** Where the seat sits, so a reader can place it without a lookup. */
+  section: z.string().max(BOOKING_LIMITS.maxIdLength),
+  row: z.string().max(BOOKING_LIMITS.maxIdLength),
+  position: z.number().int().nonnegative(),
   status: SeatStatusSchema,
   version: z.number().int().positive(),
   bookingId: z.string().uuid().nullable(),

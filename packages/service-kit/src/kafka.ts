@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type ITopicConfig, type logCreator } from 'kafkajs';
+import { Kafka, Partitioners, logLevel as KafkaLogLevel, type ITopicConfig, type Producer, type logCreator } from 'kafkajs';
 import type { Logger } from './logger.ts';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -39,4 +39,13 @@ export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promis
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * An idempotent producer (acks from all in-sync replicas, one request in
+ * flight) using the Java client's murmur2 partitioner, so a key lands on the
+ * same partition whichever client wrote it.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { createDatabase, dropDatabase } from '../../../prisma/migrate.ts';
 import { setup } from '../../../scripts/lib/setup.ts';
-import { waitFor } from './wait.ts';
+import { GiveUp, waitFor } from './wait.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(execFile);
@@ -133,7 +133,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
     waitFor(
       async () => {
         const child = procs.get(role);
-        if (!child || child.exitCode !== null) throw new Error(`${role} exited with ${child?.exitCode}; see ${logDir}/${role}.log`);
+        if (!child || child.exitCode !== null) throw new GiveUp(`${role} exited with ${child?.exitCode}; see ${logDir}/${role}.log`);
         const res = await fetch(`http://127.0.0.1:${ports[role]}/readyz`);
         return res.ok;
       },

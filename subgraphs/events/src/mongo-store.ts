@@ -1,54 +1,142 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { SeatStatus } from '@booking/contracts';
-import { seatDocId, type Availability, type EventDoc, type ReadStore, type SeatDoc } from './read-model.ts';
+import type { Availability, EventDoc, ReadStore, SeatDoc } from './read-model.ts';
+
+type BlockSeat = Omit<SeatDoc, 'eventId' | 'section' | 'row'>;
 
 /**
- * One document per event and one per seat, so a seat change rewrites one
- * small document whatever the venue's size. Only plain CRUD, indexes and
- * countDocuments are used: FerretDB v1 serves them as MongoDB does.
+ * Seats are stored a row at a time: one document per (event, section, row).
+ * A seat change rewrites one small document whatever the venue's size, and
+ * the block carries its own status counts so availability is a sum over rows
+ * rather than a scan over seats. Each block has a revision; writers read it,
+ * merge by seat version and write back only if the revision is unchanged.
+ */
+export interface SeatBlock {
+  _id: string;
+  eventId: string;
+  section: string;
+  row: string;
+  /** Order of the block's first seat, to sort blocks in venue order. */
+  order: number;
+  rev: number;
+  seats: BlockSeat[];
+  counts: Record<SeatStatus, number>;
+}
+
+export const blockId = (eventId: string, section: string, row: string) => `${eventId}|${section}|${row}`;
+export const blockCollection = (eventId: string) => `seat_blocks.${eventId}`;
+
+const STATUSES: SeatStatus[] = ['AVAILABLE', 'HELD', 'BOOKED'];
+const DUPLICATE_KEY = 11000;
+const MAX_ATTEMPTS = 20;
+
+function countStatuses(seats: BlockSeat[]): Record<SeatStatus, number> {
+  const counts = { AVAILABLE: 0, HELD: 0, BOOKED: 0 };
+  for (const s of seats) counts[s.status]++;
+  return counts;
+}
+
+const sameSeat = (a: BlockSeat, b: BlockSeat) =>
+  a.status === b.status && a.version === b.version && a.bookingId === b.bookingId && a.userId === b.userId && a.order === b.order;
+
+/**
+ * Only single-document reads and writes, `$in` and plain finds are used, so
+ * MongoDB and FerretDB v1 (no transactions, no arrayFilters) behave the same.
  */
 export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void> } {
   const events = db.collection<EventDoc>('events');
-  const seats = db.collection<SeatDoc>('seats');
+  // One collection per event: a venue's reads and writes never touch another
+  // event's seats (FerretDB v1 scans a whole collection for any filter but a
+  // single _id, so this also keeps its cost per event).
+  const blocksOf = (eventId: string) => db.collection<SeatBlock>(blockCollection(eventId));
+
+  /**
+   * Merges `incoming` seats into one block with optimistic concurrency and
+   * returns how many seats changed. `accept(stored, incoming)` decides per seat.
+   */
+  async function mergeIntoBlock(
+    key: { eventId: string; section: string; row: string },
+    incoming: BlockSeat[],
+    accept: (stored: BlockSeat | undefined, next: BlockSeat) => boolean,
+  ): Promise<number> {
+    const _id = blockId(key.eventId, key.section, key.row);
+    const blocks = blocksOf(key.eventId);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await blocks.findOne({ _id });
+      const byId = new Map((current?.seats ?? []).map((s) => [s.seatId, s]));
+      let changed = 0;
+      for (const seat of incoming) {
+        const stored = byId.get(seat.seatId);
+        if (accept(stored, seat) && !(stored && sameSeat(stored, seat))) {
+          byId.set(seat.seatId, seat);
+          changed++;
+        }
+      }
+      if (changed === 0) return 0;
+      const seats = [...byId.values()].sort((a, b) => a.order - b.order);
+      const body = { seats, counts: countStatuses(seats), order: seats[0]!.order };
+      if (!current) {
+        try {
+          await blocks.insertOne({ _id, ...key, rev: 1, ...body });
+          return changed;
+        } catch (error) {
+          if ((error as { code?: number }).code === DUPLICATE_KEY) continue; // created meanwhile: merge again
+          throw error;
+        }
+      }
+      const result = await blocks.updateOne({ _id, rev: current.rev }, { $set: { ...body, rev: current.rev + 1 } });
+      if (result.matchedCount === 1) return changed;
+    }
+    throw new Error(`seat block ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
+  }
+
+  function groupByBlock<T extends { eventId: string; section: string; row: string }>(items: readonly T[]) {
+    const groups = new Map<string, { key: { eventId: string; section: string; row: string }; items: T[] }>();
+    for (const item of items) {
+      const id = blockId(item.eventId, item.section, item.row);
+      const group = groups.get(id) ?? { key: { eventId: item.eventId, section: item.section, row: item.row }, items: [] };
+      group.items.push(item);
+      groups.set(id, group);
+    }
+    return [...groups.values()];
+  }
 
   return {
     async init() {
-      await seats.createIndex({ eventId: 1, order: 1 });
-      await seats.createIndex({ eventId: 1, status: 1 });
+      await events.createIndex({ startsAt: 1 });
     },
     listEvents: () => events.find().sort({ startsAt: 1, _id: 1 }).toArray(),
     async getEvents(ids) {
       const docs = await events.find({ _id: { $in: [...ids] } }).toArray();
       return new Map(docs.map((d) => [d._id, d]));
     },
-    seats: (eventId, status?: SeatStatus) =>
-      seats
-        .find(status ? { eventId, status } : { eventId })
-        .sort({ order: 1 })
-        .toArray(),
-    async availability(eventId): Promise<Availability> {
-      const [available, held, booked] = await Promise.all(
-        (['AVAILABLE', 'HELD', 'BOOKED'] as const).map((status) => seats.countDocuments({ eventId, status })),
+    async seats(eventId, status?: SeatStatus) {
+      const rows = (await blocksOf(eventId).find().toArray()).sort((a, b) => a.order - b.order);
+      return rows.flatMap((b) =>
+        b.seats.filter((s) => !status || s.status === status).map((s) => ({ ...s, eventId, section: b.section, row: b.row })),
       );
-      return { total: available! + held! + booked!, available: available!, held: held!, booked: booked! };
+    },
+    async availability(eventId): Promise<Availability> {
+      const rows = await blocksOf(eventId).find({}, { projection: { counts: 1 } }).toArray();
+      const sum = (status: SeatStatus) => rows.reduce((n, b) => n + (b.counts[status] ?? 0), 0);
+      const [available, held, booked] = STATUSES.map(sum) as [number, number, number];
+      return { total: available + held + booked, available, held, booked };
     },
     async applySeatChanges(changes) {
-      if (changes.length === 0) return 0;
-      // Keep only the newest change per seat; the filter on version makes
-      // replays and reordered deliveries no-ops.
-      const newest = new Map<string, (typeof changes)[number]>();
-      for (const c of changes) {
-        const id = seatDocId(c.eventId, c.seatId);
-        if ((newest.get(id)?.version ?? -1) < c.version) newest.set(id, c);
+      let changed = 0;
+      for (const { key, items } of groupByBlock(changes)) {
+        const incoming = items.map<BlockSeat>((c) => ({
+          seatId: c.seatId,
+          order: c.position,
+          status: c.status,
+          version: c.version,
+          bookingId: c.bookingId,
+          userId: c.userId,
+        }));
+        // Replays and reordered deliveries carry versions we already have: no-ops.
+        changed += await mergeIntoBlock(key, newestPerSeat(incoming), (stored, next) => !stored || stored.version < next.version);
       }
-      const ops: AnyBulkWriteOperation<SeatDoc>[] = [...newest].map(([id, c]) => ({
-        updateOne: {
-          filter: { _id: id, version: { $lt: c.version } },
-          update: { $set: { status: c.status, version: c.version, bookingId: c.bookingId, userId: c.userId } },
-        },
-      }));
-      const result = await seats.bulkWrite(ops, { ordered: false });
-      return result.modifiedCount;
+      return changed;
     },
     async upsertEvents(docs) {
       if (docs.length === 0) return 0;
@@ -59,21 +147,13 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
       return result.upsertedCount + result.modifiedCount;
     },
     async repairSeats(truth) {
-      let written = 0;
-      for (let i = 0; i < truth.length; i += 1000) {
-        const chunk = truth.slice(i, i + 1000);
-        const current = new Map(
-          (await seats.find({ _id: { $in: chunk.map((s) => s._id) } }).toArray()).map((d) => [d._id, d]),
-        );
-        const ops = chunk
-          .filter((s) => !sameSeat(current.get(s._id), s))
-          // Never move a seat back: a newer version written meanwhile by the
-          // projector makes the filter miss and the upsert hit a duplicate _id.
-          .map((s) => ({ replaceOne: { filter: { _id: s._id, version: { $lte: s.version } }, replacement: s, upsert: true } }));
-        if (ops.length === 0) continue;
-        written += await bulkIgnoringDuplicates(seats, ops);
+      let changed = 0;
+      for (const { key, items } of groupByBlock(truth)) {
+        const incoming = items.map<BlockSeat>(({ eventId: _e, section: _s, row: _r, ...seat }) => seat);
+        // A newer version written meanwhile by the projector wins over the snapshot.
+        changed += await mergeIntoBlock(key, incoming, (stored, next) => !stored || stored.version <= next.version);
       }
-      return written;
+      return changed;
     },
     async ping() {
       try {
@@ -86,29 +166,8 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
   };
 }
 
-function sameSeat(a: SeatDoc | undefined, b: SeatDoc): boolean {
-  return (
-    !!a &&
-    a.status === b.status &&
-    a.version === b.version &&
-    a.bookingId === b.bookingId &&
-    a.userId === b.userId &&
-    a.order === b.order &&
-    a.section === b.section &&
-    a.row === b.row
-  );
-}
-
-const DUPLICATE_KEY = 11000;
-
-async function bulkIgnoringDuplicates(collection: Collection<SeatDoc>, ops: AnyBulkWriteOperation<SeatDoc>[]): Promise<number> {
-  try {
-    const result = await collection.bulkWrite(ops, { ordered: false });
-    return result.modifiedCount + result.upsertedCount;
-  } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (errors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
-    return error.result.modifiedCount + error.result.upsertedCount;
-  }
+function newestPerSeat(seats: BlockSeat[]): BlockSeat[] {
+  const newest = new Map<string, BlockSeat>();
+  for (const s of seats) if ((newest.get(s.seatId)?.version ?? -1) < s.version) newest.set(s.seatId, s);
+  return [...newest.values()];
 }

@@ -7,9 +7,8 @@ export interface EventDoc {
   startsAt: Date;
 }
 
+/** One seat as the subgraph serves it. */
 export interface SeatDoc {
-  /** `${eventId}:${seatId}` */
-  _id: string;
   eventId: string;
   seatId: string;
   section: string;
@@ -29,18 +28,16 @@ export interface Availability {
   booked: number;
 }
 
-export const seatDocId = (eventId: string, seatId: string) => `${eventId}:${seatId}`;
-
 /** The events subgraph's view of the world; implemented over MongoDB. */
 export interface ReadStore {
   listEvents(): Promise<EventDoc[]>;
   getEvents(ids: readonly string[]): Promise<Map<string, EventDoc>>;
   seats(eventId: string, status?: SeatStatus): Promise<SeatDoc[]>;
   availability(eventId: string): Promise<Availability>;
-  /** Applies changes whose version is newer than the stored one; returns how many were applied. */
+  /** Applies changes newer than the stored seat versions; returns how many seats changed. */
   applySeatChanges(changes: readonly SeatStatusMessage[]): Promise<number>;
   upsertEvents(events: readonly EventDoc[]): Promise<number>;
-  /** Writes seats that differ from the given truth; returns how many were written. */
+  /** Writes seats that differ from the given truth, never moving a seat to an older version; returns how many changed. */
   repairSeats(seats: readonly SeatDoc[]): Promise<number>;
   ping(): Promise<boolean>;
 }

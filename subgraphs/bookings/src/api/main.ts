@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
-import { createKafka, createLogger, runService } from '@booking/service-kit';
+import { createKafka, createLogger, createProducer, runService } from '@booking/service-kit';
 import { loadApiConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { createBookingsApi } from './app.ts';
@@ -15,7 +15,7 @@ await runService('bookings-api', async () => {
   const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const kafka = createKafka('bookings-api', config.KAFKA_BROKERS, log);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createProducer(kafka);
   let producerUp = false;
   producer.on(producer.events.CONNECT, () => (producerUp = true));
   producer.on(producer.events.DISCONNECT, () => (producerUp = false));

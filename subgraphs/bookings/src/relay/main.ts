@@ -1,4 +1,4 @@
-import { createHealthServer, createKafka, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createProducer, createLogger, runService } from '@booking/service-kit';
 import { loadRelayConfig } from '../config.ts';
 import { createOutboxRelay } from './relay.ts';
 
@@ -8,7 +8,7 @@ await runService('outbox-relay', async () => {
   const kafka = createKafka('outbox-relay', config.KAFKA_BROKERS, log);
   const relay = createOutboxRelay({
     databaseUrl: config.DATABASE_URL,
-    producer: kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    producer: createProducer(kafka),
     log,
     batchSize: config.RELAY_BATCH_SIZE,
   });

@@ -26,8 +26,10 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
 
           const decidedRows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM bookings WHERE id = ANY(${ids}::uuid[])`;
           const eventRows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM events WHERE id = ANY(${eventIds}::text[])`;
-          const seatRows = await tx.$queryRaw<{ event_id: string; seat_id: string; status: SeatStatus; version: number }[]>`
-            SELECT s.event_id, s.seat_id, s.status::text AS status, s.version
+          const seatRows = await tx.$queryRaw<
+            { event_id: string; seat_id: string; section: string; row: string; position: number; status: SeatStatus; version: number }[]
+          >`
+            SELECT s.event_id, s.seat_id, s.section, s.row, s.position, s.status::text AS status, s.version
             FROM seats s
             JOIN unnest(${seatEvents}::text[], ${seatIds}::text[]) AS x(event_id, seat_id)
               ON s.event_id = x.event_id AND s.seat_id = x.seat_id
@@ -35,6 +37,7 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
             FOR UPDATE OF s`;
 
           const seats = new Map<string, SeatState>(seatRows.map((r) => [seatKey(r.event_id, r.seat_id), { status: r.status, version: Number(r.version) }]));
+          const places = new Map(seatRows.map((r) => [seatKey(r.event_id, r.seat_id), { section: r.section, row: r.row, position: r.position }]));
           const decisions = decideBatch(requests, {
             events: new Set(eventRows.map((r) => r.id)),
             seats,
@@ -82,6 +85,7 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
               payload: {
                 eventId: d.request.eventId,
                 seatId: s.seatId,
+                ...places.get(seatKey(d.request.eventId, s.seatId))!,
                 status: 'BOOKED',
                 version: s.version,
                 bookingId: d.request.requestId,

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
-import { createHealthServer, createKafka, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createProducer, createLogger, runService } from '@booking/service-kit';
 import { loadWorkerConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { createPrismaLedger } from './ledger.ts';
@@ -22,7 +22,7 @@ await runService('booking-worker', async () => {
       maxBytesPerPartition: 4 * 1024 * 1024,
       retry: { initialRetryTime: 200, retries: 10 },
     }),
-    producer: kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    producer: createProducer(kafka),
     ledger: createPrismaLedger(db, topics),
     locks: createRedlockService(redis),
     topics,

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@booking/contracts';
-import { createHealthServer, createKafka, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createProducer, createLogger, runService } from '@booking/service-kit';
 import { loadProjectorConfig } from '../config.ts';
 import { createMongoReadStore } from '../mongo-store.ts';
 import { createProjector } from './projector.ts';
@@ -14,7 +14,7 @@ await runService('projector', async () => {
   const kafka = createKafka('projector', config.KAFKA_BROKERS, log);
   const projector = createProjector({
     consumer: kafka.consumer({ groupId: `${config.KAFKA_TOPIC_PREFIX}events-projector`, maxWaitTimeInMs: 50 }),
-    producer: kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    producer: createProducer(kafka),
     store,
     topic: topics.seatStatus,
     deadLetterTopic: topics.seatStatusDeadLetter,

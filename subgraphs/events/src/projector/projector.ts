@@ -46,8 +46,12 @@ export function createProjector({ consumer, producer, store, topic, deadLetterTo
             log.warn({ count: bad.length }, 'dead-lettered seat changes');
           }
           const applied = await store.applySeatChanges(changes);
-          log.debug({ received: changes.length, applied }, 'seat changes projected');
+          const newest = changes.reduce((t, c) => Math.max(t, Date.parse(c.changedAt)), 0);
           const last = batch.messages[batch.messages.length - 1];
+          log.info(
+            { partition: batch.partition, received: changes.length, applied, lagMs: newest ? Date.now() - newest : null, sinceProducedMs: last ? Date.now() - Number(last.timestamp) : null },
+            'seat changes projected',
+          );
           if (last) resolveOffset(last.offset);
           await commitOffsetsIfNecessary();
           await heartbeat();

@@ -1,6 +1,5 @@
 import pg from 'pg';
 import type { SeatStatus } from '@booking/contracts';
-import { seatDocId } from '../read-model.ts';
 import type { TruthSource } from './reconcile.ts';
 
 export function createPgTruthSource(pool: pg.Pool): TruthSource {
@@ -27,7 +26,6 @@ export function createPgTruthSource(pool: pg.Pool): TruthSource {
         [eventId],
       );
       return rows.map((r) => ({
-        _id: seatDocId(eventId, r.seat_id),
         eventId,
         seatId: r.seat_id,
         section: r.section,
