@@ -49,3 +49,27 @@ it('decides every request exactly once when the worker is killed mid-burst', asy
   );
   expect(booked[0]!.n).toBe(200);
 });
+
+it('finishes or hands back in-flight work when the worker gets SIGTERM', async () => {
+  const seats = Array.from({ length: 100 }, (_, i) => `B_R${Math.floor(i / 50) + 10}_S${(i % 50) + 1}`);
+  const responses = await Promise.all(
+    Array.from({ length: 300 }, (_, i) =>
+      gql<{ requestBooking: { id: string } }>(stack.graphqlUrl, MUTATION, { input: { eventId: 'arena10k', seatIds: [seats[i % 100]] } }, `term${i}`),
+    ),
+  );
+  const ids = responses.map((r) => r.data!.requestBooking.id);
+  expect(await stack.kill('worker', 'SIGTERM')).toBe(0);
+  await stack.start('worker');
+  const counts = await waitFor(
+    async () => {
+      const { rows } = await stack.pg.query<{ status: string; n: number }>(
+        'SELECT status::text, count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[]) GROUP BY status',
+        [ids],
+      );
+      const c = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      return (c.CONFIRMED ?? 0) + (c.REJECTED ?? 0) === 300 ? c : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 250, what: 'every request to be decided after the graceful restart' },
+  );
+  expect(counts).toEqual({ CONFIRMED: 100, REJECTED: 200 });
+});
