@@ -21,6 +21,7 @@ it('decides every request exactly once when the worker is killed mid-burst', asy
   await waitFor(async () => (await stack.pg.query('SELECT 1 FROM bookings LIMIT 1')).rowCount === 1, { timeoutMs: 30_000, intervalMs: 5, what: 'the first commit' });
   await stack.kill('worker', 'SIGKILL');
   const responses = await Promise.all(burst);
+  expect(responses.filter((r) => !r.data?.requestBooking).map((r) => [r.status, r.errors])).toEqual([]);
   const { rows: before } = await stack.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM bookings');
   expect(before[0]!.n).toBeLessThan(600);
 
@@ -57,6 +58,7 @@ it('finishes or hands back in-flight work when the worker gets SIGTERM', async (
       gql<{ requestBooking: { id: string } }>(stack.graphqlUrl, MUTATION, { input: { eventId: 'arena10k', seatIds: [seats[i % 100]] } }, `term${i}`),
     ),
   );
+  expect(responses.filter((r) => !r.data?.requestBooking).map((r) => [r.status, r.errors])).toEqual([]);
   const ids = responses.map((r) => r.data!.requestBooking.id);
   expect(await stack.kill('worker', 'SIGTERM')).toBe(0);
   await stack.start('worker');
