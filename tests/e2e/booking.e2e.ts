@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, startStack, waitFor, type Stack } from '@booking/testkit';
+import { gql, serviceEnv, startStack, waitFor, type Stack } from '@booking/testkit';
 import { BOOKING, outcome, requestBooking } from './helpers.ts';
 
 let stack: Stack;
@@ -163,5 +163,31 @@ describe('the original REST API', () => {
     const res = await fetch(`${stack.url}/api/book`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: string }).code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('poison messages', () => {
+  it('dead-letters a malformed request with its reason and keeps deciding the others', async () => {
+    const { Kafka, logLevel } = await import('kafkajs');
+    const kafka = new Kafka({ brokers: serviceEnv().kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    const consumer = kafka.consumer({ groupId: `${stack.name}.dlq-reader` });
+    await producer.connect();
+    await consumer.connect();
+    try {
+      await producer.send({ topic: `${stack.name}.booking-requests`, messages: [{ key: 'arena10k', value: '{"requestId": "not-a-uuid"}' }] });
+      const after = await requestBooking(stack, 'ivan', 'arena10k', ['D_R50_S50']);
+      expect(await outcome(stack, 'ivan', after.data!.requestBooking.id)).toMatchObject({ status: 'CONFIRMED' });
+
+      const dead: { value: string; reason: string }[] = [];
+      await consumer.subscribe({ topic: `${stack.name}.booking-requests.dlq`, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void dead.push({ value: String(message.value), reason: String(message.headers?.reason) }) });
+      const [entry] = await waitFor(() => dead.length > 0 && dead, { timeoutMs: 15_000, what: 'the dead-lettered message' });
+      expect(entry!.value).toBe('{"requestId": "not-a-uuid"}');
+      expect(entry!.reason).toMatch(/requestId/);
+    } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
   });
 });

@@ -12,8 +12,8 @@ await runService('outbox-relay', async () => {
     log,
     batchSize: config.RELAY_BATCH_SIZE,
   });
-  // A standby relay is healthy and ready: it takes over when the publisher stops.
-  const health = createHealthServer(() => ({ started: true }));
+  // A standby relay is ready too: it takes over when the publisher stops.
+  const health = createHealthServer(() => ({ postgres: relay.status().reachable }));
   return {
     log,
     service: {

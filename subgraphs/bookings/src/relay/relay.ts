@@ -27,10 +27,12 @@ const LEADER_LOCK = 'SELECT pg_try_advisory_lock(hashtext($1)) AS leader';
  * once on every (re)connect, so nothing waits on a timer.
  */
 export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retryMs = 1_000 }: OutboxRelayDeps): Service & {
-  status(): { connected: boolean; leader: boolean };
+  /** reachable: the last attempt to reach PostgreSQL succeeded (as publisher or standby). */
+  status(): { reachable: boolean; leader: boolean };
 } {
   let client: pg.Client | null = null;
   let leader = false;
+  let reachable = false;
   let stopped = false;
   let draining: Promise<void> | null = null;
   let again = false;
@@ -66,6 +68,7 @@ export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retry
           }
         } while (again && !stopped);
       } catch (error) {
+        reachable = false;
         log.error({ err: error }, 'outbox publish failed; retrying');
         scheduleReconnect();
       } finally {
@@ -90,12 +93,14 @@ export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retry
   async function connect(): Promise<void> {
     const c = new pg.Client({ connectionString: databaseUrl });
     c.on('error', (err) => {
+      reachable = false;
       log.warn({ err }, 'outbox connection lost');
       if (client === c) scheduleReconnect();
     });
     try {
       await c.connect();
       const { rows } = await c.query<{ leader: boolean }>(LEADER_LOCK, ['outbox-relay']);
+      reachable = true;
       if (!rows[0]?.leader) {
         log.info('another relay is publishing; standing by');
         await c.end();
@@ -109,6 +114,7 @@ export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retry
       log.info('outbox relay is the publisher');
       await drain();
     } catch (error) {
+      reachable = false;
       log.warn({ err: error }, 'outbox relay could not connect');
       await c.end().catch(() => undefined);
       if (client === null) scheduleReconnect();
@@ -116,7 +122,7 @@ export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retry
   }
 
   return {
-    status: () => ({ connected: client !== null, leader }),
+    status: () => ({ reachable, leader }),
     async start() {
       await producer.connect();
       await connect();
