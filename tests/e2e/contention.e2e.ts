@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gql, startStack, waitFor, type Stack } from '@booking/testkit';
+import { allDecided, burst } from './helpers.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -10,30 +11,12 @@ afterAll(async () => {
 });
 
 const SEATS = Array.from({ length: 100 }, (_, i) => `D_R${Math.floor(i / 50) + 1}_S${(i % 50) + 1}`);
-const MUTATION = /* GraphQL */ `mutation($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }`;
 
 it('sells each of 100 seats exactly once to 1,000 concurrent users', async () => {
-  const responses = await Promise.all(
-    Array.from({ length: 1000 }, (_, i) =>
-      gql<{ requestBooking: { id: string; status: string } }>(stack.graphqlUrl, MUTATION, { input: { eventId: 'arena10k', seatIds: [SEATS[i % 100]] } }, `fan${i}`),
-    ),
-  );
-  expect(responses.filter((r) => r.data?.requestBooking.status === 'PENDING')).toHaveLength(1000);
-  const ids = responses.map((r) => r.data!.requestBooking.id);
-
+  const ids = await burst(stack, 'arena10k', SEATS, 1000, 'fan');
+  expect(new Set(ids).size).toBe(1000);
   // Every accepted request reaches a terminal state.
-  const decided = await waitFor(
-    async () => {
-      const { rows } = await stack.pg.query<{ status: string; n: number }>(
-        'SELECT status::text, count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[]) GROUP BY status',
-        [ids],
-      );
-      const counts = Object.fromEntries(rows.map((r) => [r.status, r.n]));
-      return (counts.CONFIRMED ?? 0) + (counts.REJECTED ?? 0) === 1000 ? counts : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 250, what: 'all 1,000 bookings to be decided' },
-  );
-  expect(decided).toEqual({ CONFIRMED: 100, REJECTED: 900 });
+  expect(await allDecided(stack, ids)).toEqual({ CONFIRMED: 100, REJECTED: 900 });
 
   const { rows: reasons } = await stack.pg.query("SELECT DISTINCT reason FROM bookings WHERE status = 'REJECTED'");
   expect(reasons).toEqual([{ reason: 'SEAT_UNAVAILABLE' }]);

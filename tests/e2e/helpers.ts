@@ -25,3 +25,32 @@ export async function outcome(stack: Stack, userId: string, id: string, timeoutM
     { timeoutMs, what: `booking ${id} to be decided` },
   );
 }
+
+/** Waits until every booking id has a terminal row and returns the counts by status. */
+export async function allDecided(stack: Stack, ids: string[], timeoutMs = 60_000): Promise<Record<string, number>> {
+  return waitFor(
+    async () => {
+      const { rows } = await stack.pg.query<{ status: string; n: number }>(
+        'SELECT status::text, count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[]) GROUP BY status',
+        [ids],
+      );
+      const counts = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      return (counts.CONFIRMED ?? 0) + (counts.REJECTED ?? 0) === ids.length ? counts : undefined;
+    },
+    { timeoutMs, intervalMs: 250, what: `all ${ids.length} bookings to be decided` },
+  );
+}
+
+export const REQUEST = /* GraphQL */ `mutation($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }`;
+
+/** Sends one single-seat request per user at once and returns the booking ids; every one must be accepted. */
+export function burst(stack: Stack, eventId: string, seats: string[], users: number, userPrefix: string): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: users }, (_, i) =>
+      gql<{ requestBooking: { id: string; status: string } }>(stack.graphqlUrl, REQUEST, { input: { eventId, seatIds: [seats[i % seats.length]] } }, `${userPrefix}${i}`).then((r) => {
+        if (r.data?.requestBooking.status !== 'PENDING') throw new Error(`request ${i} not accepted: ${r.status} ${JSON.stringify(r.errors)}`);
+        return r.data.requestBooking.id;
+      }),
+    ),
+  );
+}

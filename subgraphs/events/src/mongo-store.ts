@@ -53,11 +53,18 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
   /**
    * Merges `incoming` seats into one block with optimistic concurrency and
    * returns how many seats changed. `accept(stored, incoming)` decides per seat.
+   *
+   * `owner` writes filter on `_id` alone: the projector is the one writer of
+   * an event's blocks (an event's changes share one Kafka partition, and a
+   * partition has one consumer), and FerretDB v1 serves only a bare `_id`
+   * filter without scanning the collection (docs/adr/0001). Other writers
+   * (the reconciler) compare the revision too and retry when they lost.
    */
   async function mergeIntoBlock(
     key: { eventId: string; section: string; row: string },
     incoming: BlockSeat[],
     accept: (stored: BlockSeat | undefined, next: BlockSeat) => boolean,
+    writer: 'owner' | 'other',
   ): Promise<number> {
     const _id = blockId(key.eventId, key.section, key.row);
     const blocks = blocksOf(key.eventId);
@@ -84,7 +91,8 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
           throw error;
         }
       }
-      const result = await blocks.updateOne({ _id, rev: current.rev }, { $set: { ...body, rev: current.rev + 1 } });
+      const filter = writer === 'owner' ? { _id } : { _id, rev: current.rev };
+      const result = await blocks.updateOne(filter, { $set: { ...body, rev: current.rev + 1 } });
       if (result.matchedCount === 1) return changed;
     }
     throw new Error(`seat block ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
@@ -134,7 +142,7 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
           userId: c.userId,
         }));
         // Replays and reordered deliveries carry versions we already have: no-ops.
-        changed += await mergeIntoBlock(key, newestPerSeat(incoming), (stored, next) => !stored || stored.version < next.version);
+        changed += await mergeIntoBlock(key, newestPerSeat(incoming), (stored, next) => !stored || stored.version < next.version, 'owner');
       }
       return changed;
     },
@@ -151,7 +159,7 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
       for (const { key, items } of groupByBlock(truth)) {
         const incoming = items.map<BlockSeat>(({ eventId: _e, section: _s, row: _r, ...seat }) => seat);
         // A newer version written meanwhile by the projector wins over the snapshot.
-        changed += await mergeIntoBlock(key, incoming, (stored, next) => !stored || stored.version <= next.version);
+        changed += await mergeIntoBlock(key, incoming, (stored, next) => !stored || stored.version <= next.version, 'other');
       }
       return changed;
     },
