@@ -3,6 +3,9 @@ import { SeatStatusMessageSchema, type SeatStatusMessage } from '@booking/contra
 import type { Logger, Service } from '@booking/service-kit';
 import type { ReadStore } from '../read-model.ts';
 
+/** Seat changes applied between heartbeats. */
+const CHUNK = 500;
+
 export interface ProjectorDeps {
   consumer: Consumer;
   producer: Producer;
@@ -28,33 +31,35 @@ export function createProjector({ consumer, producer, store, topic, deadLetterTo
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
-          const changes: SeatStatusMessage[] = [];
-          const bad: { message: KafkaMessage; reason: string }[] = [];
-          for (const message of batch.messages) {
-            try {
-              changes.push(SeatStatusMessageSchema.parse(JSON.parse(message.value?.toString('utf8') ?? '')));
-            } catch (error) {
-              bad.push({ message, reason: (error as Error).message.slice(0, 500) });
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+          // A backlog arrives as one large batch; applying it in chunks keeps
+          // heartbeats flowing and lets offsets advance as work is done.
+          for (let i = 0; i < batch.messages.length; i += CHUNK) {
+            if (!isRunning() || isStale()) return;
+            const messages = batch.messages.slice(i, i + CHUNK);
+            const changes: SeatStatusMessage[] = [];
+            const bad: { message: KafkaMessage; reason: string }[] = [];
+            for (const message of messages) {
+              try {
+                changes.push(SeatStatusMessageSchema.parse(JSON.parse(message.value?.toString('utf8') ?? '')));
+              } catch (error) {
+                bad.push({ message, reason: (error as Error).message.slice(0, 500) });
+              }
             }
+            if (bad.length > 0) {
+              await producer.send({
+                topic: deadLetterTopic,
+                messages: bad.map(({ message, reason }) => ({ key: message.key, value: message.value, headers: { reason, 'source-topic': topic } })),
+              });
+              log.warn({ count: bad.length }, 'dead-lettered seat changes');
+            }
+            const applied = await store.applySeatChanges(changes);
+            const newest = changes.reduce((t, c) => Math.max(t, Date.parse(c.changedAt)), 0);
+            log.info({ partition: batch.partition, received: changes.length, applied, lagMs: newest ? Date.now() - newest : null }, 'seat changes projected');
+            resolveOffset(messages[messages.length - 1]!.offset);
+            await commitOffsetsIfNecessary();
+            await heartbeat();
           }
-          if (bad.length > 0) {
-            await producer.send({
-              topic: deadLetterTopic,
-              messages: bad.map(({ message, reason }) => ({ key: message.key, value: message.value, headers: { reason, 'source-topic': topic } })),
-            });
-            log.warn({ count: bad.length }, 'dead-lettered seat changes');
-          }
-          const applied = await store.applySeatChanges(changes);
-          const newest = changes.reduce((t, c) => Math.max(t, Date.parse(c.changedAt)), 0);
-          const last = batch.messages[batch.messages.length - 1];
-          log.info(
-            { partition: batch.partition, received: changes.length, applied, lagMs: newest ? Date.now() - newest : null, sinceProducedMs: last ? Date.now() - Number(last.timestamp) : null },
-            'seat changes projected',
-          );
-          if (last) resolveOffset(last.offset);
-          await commitOffsetsIfNecessary();
-          await heartbeat();
         },
       });
     },
