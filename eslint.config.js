@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/config/**', 'packages/testkit/**', 'tests/**', 'scripts/**', '**/*.test.ts'],
+    files: ['packages/config/**', 'packages/testkit/**', 'tests/**', 'scripts/**', 'examples/**', '**/*.test.ts'],
     rules: { 'no-process-env': 'off', 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

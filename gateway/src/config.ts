@@ -1,10 +1,11 @@
-import { common, env, loadConfig } from '@booking/config';
+import { common, env, kafka, loadConfig } from '@booking/config';
 
 export const loadGatewayConfig = (e?: Record<string, string | undefined>) =>
   loadConfig(
     'gateway',
     {
       ...common,
+      ...kafka,
       PORT: env.port(4000),
       BOOKINGS_URL: env.url(['http', 'https']),
       EVENTS_URL: env.url(['http', 'https']),

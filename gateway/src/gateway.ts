@@ -8,7 +8,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, handleHealth, type Logger, type Service } from '@booking/service-kit';
+import type { GraphQLSchema } from 'graphql';
+import { topicNames, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
+import { createKafka, formatError, handleHealth, type Logger, type Service } from '@booking/service-kit';
+import { createKafkaFeed } from './subscriptions/feed.ts';
+import { createHub } from './subscriptions/hub.ts';
+import { createSubscriptionServer } from './subscriptions/server.ts';
 import type { GatewayConfig } from './config.ts';
 import { identityFromHeaders, type GatewayContext } from './context.ts';
 import { operationLimits } from './limits.ts';
@@ -16,7 +21,7 @@ import { restRouter, type Execute } from './rest.ts';
 
 export const SUPERGRAPH_PATH = new URL('../supergraph.graphql', import.meta.url);
 
-export function createGateway(config: Pick<GatewayConfig, 'PORT' | 'BOOKINGS_URL' | 'EVENTS_URL' | 'GRAPHQL_MAX_DEPTH' | 'GRAPHQL_MAX_FIELDS'>, log: Logger): Service & { port(): number } {
+export function createGateway(config: GatewayConfig, log: Logger): Service & { port(): number } {
   const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
@@ -31,6 +36,17 @@ export function createGateway(config: Pick<GatewayConfig, 'PORT' | 'BOOKINGS_URL
         },
       }),
   });
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema));
+  const hubs = { seats: createHub<SeatStatusMessage>(), bookings: createHub<BookingStatusMessage>() };
+  const feed = createKafkaFeed(
+    createKafka('gateway', config.KAFKA_BROKERS, log),
+    topicNames(config.KAFKA_TOPIC_PREFIX),
+    config.KAFKA_TOPIC_PREFIX,
+    hubs,
+    log,
+  );
+  let subscriptions: ReturnType<typeof createSubscriptionServer> | null = null;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -67,10 +83,21 @@ export function createGateway(config: Pick<GatewayConfig, 'PORT' | 'BOOKINGS_URL
     port: () => boundPort,
     async start() {
       await server.start();
+      await feed.start();
+      subscriptions = createSubscriptionServer({
+        httpServer,
+        apiSchema: apiSchema!,
+        execute,
+        ...hubs,
+        log,
+        maxDepth: config.GRAPHQL_MAX_DEPTH,
+        maxFields: config.GRAPHQL_MAX_FIELDS,
+      });
       started = true;
       app.use(async (req, res, next) => {
         const handled = await handleHealth(req, res, async () => ({
           gateway: started,
+          subscriptionFeed: feed.ready(),
           bookings: await subgraphUp(config.BOOKINGS_URL),
           events: await subgraphUp(config.EVENTS_URL),
         }));
@@ -87,7 +114,9 @@ export function createGateway(config: Pick<GatewayConfig, 'PORT' | 'BOOKINGS_URL
     },
     async stop() {
       started = false;
+      await subscriptions?.stop();
       await server.stop();
+      await feed.stop();
     },
   };
 }

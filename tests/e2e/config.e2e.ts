@@ -19,7 +19,7 @@ it.each([
   ['subgraphs/bookings/src/relay/main.ts', ['DATABASE_URL', 'KAFKA_BROKERS']],
   ['subgraphs/events/src/api/main.ts', ['MONGO_URL']],
   ['subgraphs/events/src/projector/main.ts', ['MONGO_URL', 'KAFKA_BROKERS']],
-  ['gateway/src/main.ts', ['BOOKINGS_URL', 'EVENTS_URL']],
+  ['gateway/src/main.ts', ['BOOKINGS_URL', 'EVENTS_URL', 'KAFKA_BROKERS']],
 ])('%s refuses to start without its configuration and names every missing variable', async (entry, names) => {
   const { code, stderr } = await run(entry, {});
   expect(code).toBe(78);

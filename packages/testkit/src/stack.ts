@@ -48,6 +48,8 @@ export interface Stack {
   kill(role: Role, signal?: NodeJS.Signals): Promise<number | null>;
   /** Starts a role again after kill, and waits until it is ready. */
   start(role: Role): Promise<void>;
+  /** Starts one more gateway process (no NGINX in front); stopped with the stack. */
+  addGateway(): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
 
@@ -117,15 +119,22 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
     EVENTS_URL: `http://127.0.0.1:${ports.events}/graphql`,
     ...Object.fromEntries(Object.entries(extraEnv).filter((e): e is [string, string] => e[1] !== undefined)),
   };
-  const portEnv = (role: Role): Record<string, string> =>
-    ['bookings', 'events', 'gateway'].includes(role) ? { PORT: String(ports[role]) } : { HEALTH_PORT: String(ports[role]) };
 
   const procs = new Map<Role, ChildProcess>();
-  const spawnRole = (role: Role) => {
-    const out = createWriteStream(`${logDir}/${role}.log`, { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], { cwd: ROOT, env: { ...env, ...portEnv(role) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const extras: ChildProcess[] = [];
+  const launch = (role: Role, logName: string, port: number) => {
+    const out = createWriteStream(`${logDir}/${logName}.log`, { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], {
+      cwd: ROOT,
+      env: { ...env, ...(['bookings', 'events', 'gateway'].includes(role) ? { PORT: String(port) } : { HEALTH_PORT: String(port) }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
+    return child;
+  };
+  const spawnRole = (role: Role) => {
+    const child = launch(role, role, ports[role]);
     procs.set(role, child);
     return child;
   };
@@ -148,7 +157,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
   const stop = async () => {
     await run(nginx, ['stop', nginxPrefix]).catch(() => undefined);
     await Promise.all(
-      [...procs.values()].map(async (child) => {
+      [...procs.values(), ...extras].map(async (child) => {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -193,6 +202,19 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
     async start(role) {
       spawnRole(role);
       await ready(role);
+    },
+    async addGateway() {
+      const port = await freePort();
+      const child = launch('gateway', `gateway-${extras.length + 2}`, port);
+      extras.push(child);
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new GiveUp(`extra gateway exited with ${child.exitCode}; see ${logDir}`);
+          return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
+        },
+        { timeoutMs: 60_000, intervalMs: 100, what: 'the extra gateway to be ready' },
+      );
+      return { url: `http://127.0.0.1:${port}` };
     },
     stop,
   };

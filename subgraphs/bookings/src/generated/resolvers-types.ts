@@ -69,6 +69,19 @@ export type RequestBookingInput = {
   seatIds: Array<Scalars['ID']['input']>;
 };
 
+/** Served by the gateway over graphql-ws from Kafka `booking-status`. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The outcome of one of the caller's bookings, as soon as it is decided. */
+  bookingUpdated: Booking;
+};
+
+
+/** Served by the gateway over graphql-ws from Kafka `booking-status`. */
+export type SubscriptionBookingUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -172,6 +185,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RequestBookingInput: RequestBookingInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
@@ -184,6 +198,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   RequestBookingInput: RequestBookingInput;
+  Subscription: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
 }>;
 
@@ -210,10 +225,15 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   booking?: Resolver<Maybe<ResolversTypes['Booking']>, ParentType, ContextType, RequireFields<QueryBookingArgs, 'id'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  bookingUpdated?: SubscriptionResolver<ResolversTypes['Booking'], "bookingUpdated", ParentType, ContextType, RequireFields<SubscriptionBookingUpdatedArgs, 'id'>>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Booking?: BookingResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 

@@ -3,6 +3,7 @@ import type { EventDoc, SeatDoc } from '../read-model.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -67,6 +68,38 @@ export type SeatStatus =
   | 'AVAILABLE'
   | 'BOOKED'
   | 'HELD';
+
+export type SeatStatusChange = {
+  __typename?: 'SeatStatusChange';
+  event: Event;
+  eventId: Scalars['ID']['output'];
+  seatId: Scalars['ID']['output'];
+  status: SeatStatus;
+  /** The seat's version after this change. */
+  version: Scalars['Int']['output'];
+};
+
+/**
+ * Served by the gateway over graphql-ws (the subgraph does not execute
+ * subscriptions): events come from Kafka `seat-status`.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change of a seat of this event. Compare `version` with the seat's
+   * `version` from `event(id)` and drop changes you already have.
+   */
+  seatStatusChanged: SeatStatusChange;
+};
+
+
+/**
+ * Served by the gateway over graphql-ws (the subgraph does not execute
+ * subscriptions): events come from Kafka `seat-status`.
+ */
+export type SubscriptionSeatStatusChangedArgs = {
+  eventId: Scalars['ID']['input'];
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -171,6 +204,8 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Seat: ResolverTypeWrapper<SeatDoc>;
   SeatStatus: SeatStatus;
+  SeatStatusChange: ResolverTypeWrapper<Omit<SeatStatusChange, 'event'> & { event: ResolversTypes['Event'] }>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
@@ -183,6 +218,8 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Query: Record<PropertyKey, never>;
   Seat: SeatDoc;
+  SeatStatusChange: Omit<SeatStatusChange, 'event'> & { event: ResolversParentTypes['Event'] };
+  Subscription: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
 }>;
 
@@ -217,10 +254,24 @@ export type SeatResolvers<ContextType = Context, ParentType extends ResolversPar
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type SeatStatusChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SeatStatusChange'] = ResolversParentTypes['SeatStatusChange']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  seatId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SeatStatus'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  seatStatusChanged?: SubscriptionResolver<ResolversTypes['SeatStatusChange'], "seatStatusChanged", ParentType, ContextType, RequireFields<SubscriptionSeatStatusChangedArgs, 'eventId'>>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Availability?: AvailabilityResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Seat?: SeatResolvers<ContextType>;
+  SeatStatusChange?: SeatStatusChangeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createHub, SlowConsumerError } from './hub.ts';
+
+describe('createHub', () => {
+  it('delivers to every subscriber of a key, in order, and to no one else', async () => {
+    const hub = createHub<number>();
+    const a = hub.subscribe('e1');
+    const b = hub.subscribe('e1');
+    const other = hub.subscribe('e2');
+    hub.publish('e1', 1);
+    hub.publish('e1', 2);
+    expect([(await a.next()).value, (await a.next()).value]).toEqual([1, 2]);
+    expect((await b.next()).value).toBe(1);
+    hub.publish('e2', 9);
+    expect((await other.next()).value).toBe(9);
+  });
+
+  it('forgets a subscriber when it returns, leaving nothing behind', async () => {
+    const hub = createHub<number>();
+    for (let i = 0; i < 10_000; i++) await hub.subscribe(`e${i % 7}`).return!();
+    expect(hub.size()).toBe(0);
+  });
+
+  it('ends a subscriber that falls too far behind without affecting the others', async () => {
+    const hub = createHub<number>(3);
+    const slow = hub.subscribe('e');
+    const fast = hub.subscribe('e');
+    const got: number[] = [];
+    for (let i = 1; i <= 5; i++) {
+      hub.publish('e', i);
+      got.push((await fast.next()).value as number);
+    }
+    expect(got).toEqual([1, 2, 3, 4, 5]);
+    const drained = [(await slow.next()).value, (await slow.next()).value, (await slow.next()).value];
+    expect(drained).toEqual([1, 2, 3]);
+    await expect(slow.next()).rejects.toBeInstanceOf(SlowConsumerError);
+    expect(hub.size()).toBe(1);
+  });
+
+  it('wakes a waiting subscriber when a value arrives', async () => {
+    const hub = createHub<string>();
+    const it = hub.subscribe('k');
+    const pending = it.next();
+    hub.publish('k', 'x');
+    expect(await pending).toEqual({ value: 'x', done: false });
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Fans one process's Kafka feed out to its subscribers by key (event id or
+ * booking id). Each subscriber has a bounded queue: a client that stops
+ * reading gets its subscription ended rather than holding memory or delaying
+ * anyone else.
+ */
+export class SlowConsumerError extends Error {
+  override name = 'SlowConsumerError';
+}
+
+export function createHub<T>(maxQueue = 1_000) {
+  const listeners = new Map<string, Set<(value: T) => void>>();
+
+  return {
+    publish(key: string, value: T) {
+      for (const listener of listeners.get(key) ?? []) listener(value);
+    },
+    /** Subscriptions currently open, for readiness and leak checks. */
+    size() {
+      let n = 0;
+      for (const set of listeners.values()) n += set.size;
+      return n;
+    },
+    subscribe(key: string): AsyncIterableIterator<T> {
+      const queue: T[] = [];
+      let wake: ((r: IteratorResult<T>) => void) | null = null;
+      let failed: Error | null = null;
+      let done = false;
+      const listener = (value: T) => {
+        if (done) return;
+        if (wake) {
+          const w = wake;
+          wake = null;
+          w({ value, done: false });
+        } else if (queue.length >= maxQueue) {
+          failed = new SlowConsumerError(`subscriber fell ${maxQueue} messages behind`);
+          close();
+        } else queue.push(value);
+      };
+      const set = listeners.get(key) ?? new Set();
+      set.add(listener);
+      listeners.set(key, set);
+      const close = () => {
+        if (done) return;
+        done = true;
+        set.delete(listener);
+        if (set.size === 0 && listeners.get(key) === set) listeners.delete(key);
+        if (wake) {
+          const w = wake;
+          wake = null;
+          w({ value: undefined, done: true });
+        }
+      };
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next(): Promise<IteratorResult<T>> {
+          if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
+          if (failed) return Promise.reject(failed);
+          if (done) return Promise.resolve({ value: undefined, done: true });
+          return new Promise((resolve) => (wake = resolve));
+        },
+        return(): Promise<IteratorResult<T>> {
+          close();
+          queue.length = 0;
+          return Promise.resolve({ value: undefined, done: true });
+        },
+      };
+    },
+  };
+}
+export type Hub<T> = ReturnType<typeof createHub<T>>;

@@ -1,0 +1,190 @@
+import type { Server } from 'node:http';
+import {
+  GraphQLError,
+  Kind,
+  buildASTSchema,
+  execute as graphqlExecute,
+  parse,
+  subscribe,
+  print,
+  printSchema,
+  validate,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { isUserId } from '@booking/booking-core';
+import { ErrorCode, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
+import type { Logger } from '@booking/service-kit';
+import type { Execute } from '../rest.ts';
+import { measure } from '../limits.ts';
+import type { Hub } from './hub.ts';
+
+interface WsContext {
+  userId: string | null;
+}
+
+const FETCHED = Symbol('fetched through the gateway');
+
+/** Marks every object of a gateway response, whose keys are response names (aliases). */
+function markFetched<T>(value: T): T {
+  if (Array.isArray(value)) value.forEach(markFetched);
+  else if (value && typeof value === 'object') {
+    Object.defineProperty(value, FETCHED, { value: true });
+    Object.values(value).forEach(markFetched);
+  }
+  return value;
+}
+
+/**
+ * Payload fields come from the Kafka message by field name; everything
+ * fetched through the gateway is keyed by response name, aliases included.
+ */
+const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, _args, _ctx, info) => {
+  const object = source as Record<string | symbol, unknown> | null;
+  return object?.[FETCHED] ? object[info.path.key] : object?.[info.fieldName];
+};
+
+/**
+ * Turns the selection under a subscription payload field into a query
+ * through the gateway (`event(id)`, `booking(id)`), keeping the fragments and
+ * variables it uses, so those fields are resolved by federation.
+ */
+function subQuery(root: string, argType: string, info: GraphQLResolveInfo): { query: string; variables: Record<string, unknown> } {
+  const selection = info.fieldNodes[0]!.selectionSet as SelectionSetNode;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  const variables = new Set<string>();
+  const collect = (node: SelectionSetNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        const frag = info.fragments[spread.name.value];
+        if (frag && !fragments.has(frag.name.value)) {
+          fragments.set(frag.name.value, frag);
+          collect(frag.selectionSet);
+        }
+      },
+      Variable(v) {
+        variables.add(v.name.value);
+      },
+    });
+  collect(selection);
+  const defs = (info.operation.variableDefinitions ?? []).filter((d) => variables.has(d.variable.name.value));
+  const varDecl = [`$__id: ${argType}`, ...defs.map((d) => print(d))].join(', ');
+  const query = `query(${varDecl}) { ${root}(id: $__id) ${print(selection)} } ${[...fragments.values()].map((f) => print(f)).join(' ')}`;
+  const vars = Object.fromEntries(defs.map((d) => [d.variable.name.value, info.variableValues[d.variable.name.value]]));
+  return { query, variables: vars };
+}
+
+export interface SubscriptionServerDeps {
+  httpServer: Server;
+  apiSchema: GraphQLSchema;
+  execute: Execute;
+  seats: Hub<SeatStatusMessage>;
+  bookings: Hub<BookingStatusMessage>;
+  log: Logger;
+  maxDepth: number;
+  maxFields: number;
+}
+
+/** graphql-ws on the gateway's HTTP server at /graphql. */
+export function createSubscriptionServer(deps: SubscriptionServerDeps) {
+  const { execute, log } = deps;
+  const schema = buildASTSchema(parse(printSchema(deps.apiSchema)));
+
+  const fetchOne = async (root: 'event' | 'booking', argType: string, id: string, info: GraphQLResolveInfo, userId: string | null) => {
+    const { query, variables } = subQuery(root, argType, info);
+    const result = await execute(query, { ...variables, __id: id }, userId);
+    if (result.errors?.length) {
+      const [first] = result.errors;
+      throw new GraphQLError(first!.message, { extensions: first!.extensions });
+    }
+    return markFetched(result.data?.[root] ?? null);
+  };
+
+  const subscription = schema.getSubscriptionType()!.getFields();
+  const seatField = subscription.seatStatusChanged!;
+  seatField.subscribe = async (_root, { eventId }: { eventId: string }) => {
+    const found = await execute('query($id: ID!) { event(id: $id) { id } }', { id: eventId }, null);
+    if (!found.data?.event) throw new GraphQLError(`event ${eventId} does not exist`, { extensions: { code: ErrorCode.EVENT_NOT_FOUND } });
+    return deps.seats.subscribe(eventId);
+  };
+  seatField.resolve = (change: SeatStatusMessage) => change;
+  (schema.getType('SeatStatusChange') as GraphQLObjectType).getFields().event!.resolve = (change: SeatStatusMessage, _a, ctx: WsContext, info) =>
+    fetchOne('event', 'ID!', change.eventId, info, ctx.userId);
+
+  const bookingField = subscription.bookingUpdated!;
+  bookingField.subscribe = async (_root, { id }: { id: string }, ctx: WsContext) => {
+    if (!ctx.userId) throw new GraphQLError('an identity is required: send x-user-id in connection_init', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+    // Subscribe first, then check ownership, so an outcome decided in between is not missed.
+    const iterator = deps.bookings.subscribe(id);
+    const own = await execute('query($id: ID!) { booking(id: $id) { id } }', { id }, ctx.userId);
+    const error = own.errors?.[0];
+    if (error || !own.data?.booking) {
+      await iterator.return?.();
+      if (error) throw new GraphQLError(error.message, { extensions: error.extensions });
+      throw new GraphQLError(`no booking ${id}`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+    }
+    return iterator;
+  };
+  bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', 'ID!', update.bookingId, info, ctx.userId);
+
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  const server = useServer<Record<string, unknown> | undefined, { userId: string | null }>(
+    {
+      schema,
+      subscribe: (args) => subscribe({ ...args, fieldResolver }),
+      execute: (args) => graphqlExecute({ ...args, fieldResolver }),
+      context: (ctx): WsContext => ({ userId: ctx.extra.userId ?? null }),
+      onConnect(ctx) {
+        const raw = ctx.connectionParams?.['x-user-id'];
+        if (raw === undefined || raw === null || raw === '') {
+          (ctx.extra as { userId: string | null }).userId = null;
+          return true;
+        }
+        if (!isUserId(raw)) return false; // closes with 4403 Forbidden
+        (ctx.extra as { userId: string | null }).userId = raw;
+        return true;
+      },
+      onSubscribe(_ctx, _id, payload) {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        const cost = measure(document, payload.operationName);
+        if (cost.depth > deps.maxDepth || cost.fields > deps.maxFields) {
+          return [new GraphQLError(`operation too complex: depth ${cost.depth} (max ${deps.maxDepth}), fields ${cost.fields} (max ${deps.maxFields})`, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } })];
+        }
+        const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+        if (op?.kind === Kind.OPERATION_DEFINITION && op.operation !== 'subscription') {
+          return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+        }
+        return undefined;
+      },
+      onError(_ctx, _id, _payload, errors) {
+        log.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
+      },
+    },
+    wss,
+    10_000, // keep-alive ping interval, well inside NGINX's idle timeout
+  );
+
+  return {
+    /** Closes every socket with 1001 Going Away; clients reconnect elsewhere. */
+    async stop() {
+      for (const client of wss.clients) client.close(1001, 'server shutting down');
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
