@@ -54,10 +54,10 @@ function collect<T>(client: Client, query: string, variables: Record<string, unk
 
 const SEAT_CHANGES = /* GraphQL */ `
   subscription($eventId: ID!) {
-    seatStatusChanged(eventId: $eventId) { eventId seatId status version event { name availability { booked } } }
+    seatStatusChanged(eventId: $eventId) { eventId seatId status version event { name } }
   }`;
 
-type SeatChange = { seatStatusChanged: { eventId: string; seatId: string; status: string; version: number; event: { name: string; availability: { booked: number } } } };
+type SeatChange = { seatStatusChanged: { eventId: string; seatId: string; status: string; version: number; event: { name: string } } };
 
 /** The feed starts at the end of the topic: wait until a probe change is seen so later changes are not missed. */
 async function subscribed(received: Received<unknown>, probe: () => Promise<unknown>) {
@@ -70,16 +70,32 @@ describe('live seat maps over graphql-ws through NGINX', () => {
   it('delivers a seat booked by another client, with fields of the event resolved through federation, within 1 s', async () => {
     const watcher = connect(stack.url, 'watcher');
     const seen = collect<SeatChange>(watcher, SEAT_CHANGES, { eventId: 'arena10k' });
-    await subscribed(seen, async () => outcome(stack, 'warmup', (await requestBooking(stack, 'warmup', 'arena10k', ['A_R2_S1'])).data!.requestBooking.id));
+    // Two probes: the first also warms query plans, caches and connections along the path.
+    for (const seat of ['A_R2_S1', 'A_R2_S3']) {
+      await subscribed(seen, async () => outcome(stack, 'warmup', (await requestBooking(stack, 'warmup', 'arena10k', [seat])).data!.requestBooking.id));
+    }
 
     const started = Date.now();
     const booked = await requestBooking(stack, 'other', 'arena10k', ['A_R2_S2']);
     expect(booked.data?.requestBooking.status).toBe('PENDING');
     const change = await waitFor(() => seen.values.find((v) => v.seatStatusChanged.seatId === 'A_R2_S2'), { timeoutMs: 5_000, what: 'the seat change' });
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(change.seatStatusChanged).toMatchObject({ eventId: 'arena10k', status: 'BOOKED', version: 2, event: { name: 'Arena Tour' } });
+    expect(change.seatStatusChanged).toEqual({ eventId: 'arena10k', seatId: 'A_R2_S2', status: 'BOOKED', version: 2, event: { name: 'Arena Tour' } });
+  });
+
+  it('resolves any field of the event through federation, aliases and fragments included', async () => {
+    const seen = collect<{ seatStatusChanged: { seat: string; event: { title: string; availability: { booked: number } } } }>(
+      connect(stack.url),
+      /* GraphQL */ `
+        subscription { seatStatusChanged(eventId: "concert123") { seat: seatId event { ...E } } }
+        fragment E on Event { title: name availability { booked } }`,
+    );
+    await subscribed(seen, async () => outcome(stack, 'rose', (await requestBooking(stack, 'rose', 'concert123', ['A1'])).data!.requestBooking.id));
+    await requestBooking(stack, 'sam', 'concert123', ['A2']);
+    const change = await waitFor(() => seen.values.find((v) => v.seatStatusChanged.seat === 'A2'), { timeoutMs: 5_000, what: 'the A2 change' });
+    expect(change.seatStatusChanged.event.title).toBe('Summer Concert');
     // Read-model fields are resolved when the change is delivered; the projector may not have applied it yet.
-    expect(change.seatStatusChanged.event.availability.booked).toEqual(expect.any(Number));
+    expect([1, 2]).toContain(change.seatStatusChanged.event.availability.booked);
   });
 
   it('delivers the same change to subscribers of two gateway instances', async () => {

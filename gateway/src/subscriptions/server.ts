@@ -108,6 +108,21 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
     return markFetched(result.data?.[root] ?? null);
   };
 
+  // Subscribers of one event mostly ask the same thing about the same change:
+  // fetch it once per (change, document, identity) while it is being delivered.
+  const shared = new Map<string, Promise<unknown>>();
+  const fetchShared = (changeKey: string, root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, userId: string | null) => {
+    const { query, variables } = subQuery(root, 'ID!', info);
+    const key = `${changeKey}\u0000${userId ?? ''}\u0000${query}\u0000${JSON.stringify(variables)}`;
+    let pending = shared.get(key);
+    if (!pending) {
+      pending = fetchOne(root, 'ID!', id, info, userId);
+      shared.set(key, pending);
+      setTimeout(() => shared.delete(key), 5_000).unref();
+    }
+    return pending;
+  };
+
   const subscription = schema.getSubscriptionType()!.getFields();
   const seatField = subscription.seatStatusChanged!;
   seatField.subscribe = async (_root, { eventId }: { eventId: string }) => {
@@ -117,7 +132,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   };
   seatField.resolve = (change: SeatStatusMessage) => change;
   (schema.getType('SeatStatusChange') as GraphQLObjectType).getFields().event!.resolve = (change: SeatStatusMessage, _a, ctx: WsContext, info) =>
-    fetchOne('event', 'ID!', change.eventId, info, ctx.userId);
+    fetchShared(`${change.eventId}:${change.seatId}:${change.version}`, 'event', change.eventId, info, ctx.userId);
 
   const bookingField = subscription.bookingUpdated!;
   bookingField.subscribe = async (_root, { id }: { id: string }, ctx: WsContext) => {
