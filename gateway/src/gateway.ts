@@ -107,7 +107,8 @@ export function createGateway(config: GatewayConfig, log: Logger): Service & { p
       app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(server, { context: async ({ req }) => identityFromHeaders(req.headers) }));
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(config.PORT, '0.0.0.0', () => resolve());
+        // A deep accept queue: a burst of new connections waits instead of being dropped.
+        httpServer.listen({ port: config.PORT, host: '0.0.0.0', backlog: 4096 }, () => resolve());
       });
       boundPort = (httpServer.address() as AddressInfo).port;
       log.info({ port: boundPort, graphql: `http://localhost:${boundPort}/graphql` }, 'gateway listening');

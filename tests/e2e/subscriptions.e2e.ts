@@ -102,11 +102,16 @@ describe('live seat maps over graphql-ws through NGINX', () => {
     const second = await stack.addGateway();
     const a = collect<SeatChange>(connect(stack.url, 'a'), SEAT_CHANGES, { eventId: 'arena10k' });
     const b = collect<SeatChange>(connect(second.url, 'b'), SEAT_CHANGES, { eventId: 'arena10k' });
-    await subscribed(a, async () => {
-      const r = await requestBooking(stack, 'probe', 'arena10k', ['A_R3_S1']);
-      await outcome(stack, 'probe', r.data!.requestBooking.id);
-    });
-    await waitFor(() => b.values.length > 0, { timeoutMs: 15_000, what: 'the second gateway to deliver the probe' });
+    // Probe until both instances deliver: a feed reads from the end of the topic once it is up.
+    await waitFor(
+      async () => {
+        const r = await requestBooking(stack, 'probe', 'arena10k', [`A_R3_S${10 + a.values.length + b.values.length + Math.floor(Math.random() * 30)}`]);
+        await outcome(stack, 'probe', r.data!.requestBooking.id);
+        return a.values.length > 0 && b.values.length > 0;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'both gateways to deliver a probe' },
+    );
+    a.values.length = 0;
     b.values.length = 0;
 
     await requestBooking(stack, 'c', 'arena10k', ['A_R3_S2']);

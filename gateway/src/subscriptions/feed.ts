@@ -23,7 +23,9 @@ export function createKafkaFeed(
     ready: () => joined,
     async start() {
       await consumer.connect();
-      consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+      // Ready after the first fetch, when the starting offsets are fixed: a
+      // change committed from then on reaches this instance's subscribers.
+      consumer.on(consumer.events.FETCH, () => (joined = true));
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         joined = false;
         log.error({ err: payload.error }, 'subscription feed crashed');

@@ -51,7 +51,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => resolve());
+        server.listen({ port, host, backlog: 4096 }, () => resolve());
       });
       return (server.address() as AddressInfo).port;
     },
