@@ -103,6 +103,20 @@ export function createGateway(config: GatewayConfig, log: Logger): Service & { p
         }));
         if (!handled) next();
       });
+      app.get('/metrics', (_req, res) => {
+        res.type('text/plain; version=0.0.4').send(
+          [
+            '# TYPE gateway_ws_connections gauge',
+            `gateway_ws_connections ${subscriptions?.sockets() ?? 0}`,
+            '# TYPE gateway_subscriptions gauge',
+            `gateway_subscriptions{topic="seat-status"} ${hubs.seats.size()}`,
+            `gateway_subscriptions{topic="booking-status"} ${hubs.bookings.size()}`,
+            '# TYPE process_resident_memory_bytes gauge',
+            `process_resident_memory_bytes ${process.memoryUsage().rss}`,
+            '',
+          ].join('\n'),
+        );
+      });
       app.use('/api', restRouter(execute));
       app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(server, { context: async ({ req }) => identityFromHeaders(req.headers) }));
       await new Promise<void>((resolve, reject) => {

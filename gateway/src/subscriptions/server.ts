@@ -27,6 +27,11 @@ import type { Execute } from '../rest.ts';
 import { measure } from '../limits.ts';
 import type { Hub } from './hub.ts';
 
+/** Bytes queued on a socket the client is not reading before it is closed. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Close code for a client that stopped reading (application range; graphql-ws uses 44xx/45xx). */
+export const SLOW_CLIENT_CLOSE_CODE = 4008;
+
 interface WsContext {
   userId: string | null;
 }
@@ -186,6 +191,15 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
         }
         return undefined;
       },
+      onNext(ctx) {
+        // ws queues sends in memory without limit; a stalled client must not
+        // hold the gateway's memory or slow anyone else.
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          log.warn({ bufferedAmount: socket.bufferedAmount }, 'closing a subscriber that stopped reading');
+          socket.close(SLOW_CLIENT_CLOSE_CODE, 'subscriber too slow: buffer limit exceeded');
+        }
+      },
       onError(_ctx, _id, _payload, errors) {
         log.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
       },
@@ -195,6 +209,8 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   );
 
   return {
+    /** Open sockets, for metrics and leak checks. */
+    sockets: () => wss.clients.size,
     /** Closes every socket with 1001 Going Away; clients reconnect elsewhere. */
     async stop() {
       for (const client of wss.clients) client.close(1001, 'server shutting down');
