@@ -12,6 +12,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ENTRY } from '../packages/testkit/src/stack.ts';
 import YAML from 'yaml';
 import { TOPIC_PARTITIONS } from '../packages/contracts/src/index.ts';
 import { common, env, kafka, loadConfig, z } from '../packages/config/src/index.ts';
@@ -30,14 +31,7 @@ const INFRA: Record<string, string> = {
   nginx: 'nginx:1.27',
 };
 /** Long-running app processes and their entry points. */
-const APPS: Record<string, string> = {
-  bookings: 'subgraphs/bookings/src/api/main.ts',
-  worker: 'subgraphs/bookings/src/worker/main.ts',
-  relay: 'subgraphs/bookings/src/relay/main.ts',
-  events: 'subgraphs/events/src/api/main.ts',
-  projector: 'subgraphs/events/src/projector/main.ts',
-  gateway: 'gateway/src/main.ts',
-};
+const APPS: Record<string, string> = ENTRY;
 const SETUP = { name: 'setup', entry: 'scripts/setup.ts' };
 /** Every service running the app image. */
 const APP_IMAGE_SERVICES: Record<string, string> = { ...APPS, [SETUP.name]: SETUP.entry };

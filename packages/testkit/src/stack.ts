@@ -27,7 +27,8 @@ export function serviceEnv() {
 
 export type Role = 'bookings' | 'events' | 'gateway' | 'worker' | 'relay' | 'projector';
 
-const ENTRY: Record<Role, string> = {
+/** Entry point of each long-running app process. */
+export const ENTRY: Record<Role, string> = {
   bookings: 'subgraphs/bookings/src/api/main.ts',
   worker: 'subgraphs/bookings/src/worker/main.ts',
   relay: 'subgraphs/bookings/src/relay/main.ts',
