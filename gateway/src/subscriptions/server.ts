@@ -62,7 +62,7 @@ const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, _args, _c
  * through the gateway (`event(id)`, `booking(id)`), keeping the fragments and
  * variables it uses, so those fields are resolved by federation.
  */
-function subQuery(root: string, argType: string, info: GraphQLResolveInfo): { query: string; variables: Record<string, unknown> } {
+function subQuery(root: string, info: GraphQLResolveInfo): { query: string; variables: Record<string, unknown> } {
   const selection = info.fieldNodes[0]!.selectionSet as SelectionSetNode;
   const fragments = new Map<string, FragmentDefinitionNode>();
   const variables = new Set<string>();
@@ -81,7 +81,7 @@ function subQuery(root: string, argType: string, info: GraphQLResolveInfo): { qu
     });
   collect(selection);
   const defs = (info.operation.variableDefinitions ?? []).filter((d) => variables.has(d.variable.name.value));
-  const varDecl = [`$__id: ${argType}`, ...defs.map((d) => print(d))].join(', ');
+  const varDecl = ['$__id: ID!', ...defs.map((d) => print(d))].join(', ');
   const query = `query(${varDecl}) { ${root}(id: $__id) ${print(selection)} } ${[...fragments.values()].map((f) => print(f)).join(' ')}`;
   const vars = Object.fromEntries(defs.map((d) => [d.variable.name.value, info.variableValues[d.variable.name.value]]));
   return { query, variables: vars };
@@ -103,8 +103,8 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   const { execute, log } = deps;
   const schema = buildASTSchema(parse(printSchema(deps.apiSchema)));
 
-  const fetchOne = async (root: 'event' | 'booking', argType: string, id: string, info: GraphQLResolveInfo, userId: string | null) => {
-    const { query, variables } = subQuery(root, argType, info);
+  const fetchOne = async (root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, userId: string | null) => {
+    const { query, variables } = subQuery(root, info);
     const result = await execute(query, { ...variables, __id: id }, userId);
     if (result.errors?.length) {
       const [first] = result.errors;
@@ -117,11 +117,11 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   // fetch it once per (change, document, identity) while it is being delivered.
   const shared = new Map<string, Promise<unknown>>();
   const fetchShared = (changeKey: string, root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, userId: string | null) => {
-    const { query, variables } = subQuery(root, 'ID!', info);
+    const { query, variables } = subQuery(root, info);
     const key = `${changeKey}\u0000${userId ?? ''}\u0000${query}\u0000${JSON.stringify(variables)}`;
     let pending = shared.get(key);
     if (!pending) {
-      pending = fetchOne(root, 'ID!', id, info, userId);
+      pending = fetchOne(root, id, info, userId);
       shared.set(key, pending);
       setTimeout(() => shared.delete(key), 5_000).unref();
     }
@@ -153,7 +153,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
     }
     return iterator;
   };
-  bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', 'ID!', update.bookingId, info, ctx.userId);
+  bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', update.bookingId, info, ctx.userId);
 
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024 });
   const server = useServer<Record<string, unknown> | undefined, { userId: string | null }>(

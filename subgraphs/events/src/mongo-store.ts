@@ -23,8 +23,8 @@ export interface SeatBlock {
   counts: Record<SeatStatus, number>;
 }
 
-export const blockId = (eventId: string, section: string, row: string) => `${eventId}|${section}|${row}`;
-export const blockCollection = (eventId: string) => `seat_blocks.${eventId}`;
+const blockId = (eventId: string, section: string, row: string) => `${eventId}|${section}|${row}`;
+const blockCollection = (eventId: string) => `seat_blocks.${eventId}`;
 
 const STATUSES: SeatStatus[] = ['AVAILABLE', 'HELD', 'BOOKED'];
 const DUPLICATE_KEY = 11000;
