@@ -51,6 +51,11 @@ export function createGateway(config: GatewayConfig, log: Logger): Service & { p
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const httpServer = http.createServer(app);
+  // NGINX keeps idle upstream connections for 60 s (nginx/templates); Node's
+  // default 5 s would close them under it and a reused one answers with a
+  // reset, which NGINX turns into a 502 for a POST.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
