@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
+import type { Sql } from '@booking/service-kit';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
@@ -8,13 +9,13 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
  * Applies prisma/migrations in order without Prisma's native schema engine,
  * recording them in `_prisma_migrations` exactly as `prisma migrate deploy`
  * does (same table, same sha256 checksums), so either tool can take over.
+ * `client` must be one session (a pg.Client or PGlite, not a pool): the
+ * advisory lock and the transactions are per session.
  */
-export async function migrate(databaseUrl: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+export async function migrate(client: Sql): Promise<string[]> {
+  await client.query('SELECT pg_advisory_lock(72707369)'); // the key prisma migrate uses
   try {
-    await client.query('SELECT pg_advisory_lock(72707369)'); // the key prisma migrate uses
-    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    await client.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
       "finished_at" TIMESTAMPTZ,
@@ -40,24 +41,24 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
         if (known !== checksum) throw new Error(`migration ${name} was changed after it was applied`);
         continue;
       }
-      await client.query('BEGIN');
+      await client.exec('BEGIN');
       try {
-        await client.query(sql);
+        await client.exec(sql);
         await client.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
            VALUES ($1, $2, $3, now(), now(), 1)`,
           [randomUUID(), checksum, name],
         );
-        await client.query('COMMIT');
+        await client.exec('COMMIT');
       } catch (error) {
-        await client.query('ROLLBACK');
+        await client.exec('ROLLBACK');
         throw new Error(`migration ${name} failed: ${(error as Error).message}`);
       }
       done.push(name);
     }
     return done;
   } finally {
-    await client.end();
+    await client.query('SELECT pg_advisory_unlock(72707369)');
   }
 }
 

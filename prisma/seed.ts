@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type { Sql } from '@booking/service-kit';
 
 export interface SeedEvent {
   id: string;
@@ -42,12 +42,10 @@ export const SEED_EVENTS: SeedEvent[] = [
 ];
 
 /** Loads events and seats; rows that already exist are left untouched. */
-export async function seed(databaseUrl: string, events: SeedEvent[] = SEED_EVENTS): Promise<{ events: number; seats: number }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+export async function seed(client: Sql, events: SeedEvent[] = SEED_EVENTS): Promise<{ events: number; seats: number }> {
   let seats = 0;
+  await client.exec('BEGIN');
   try {
-    await client.query('BEGIN');
     for (const e of events) {
       await client.query('INSERT INTO events (id, name, venue, starts_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
         e.id,
@@ -62,14 +60,12 @@ export async function seed(databaseUrl: string, events: SeedEvent[] = SEED_EVENT
          ON CONFLICT DO NOTHING`,
         [e.id, JSON.stringify(e.seats.map((s, n) => ({ ...s, n })))],
       );
-      seats += result.rowCount ?? 0;
+      seats += result.count;
     }
-    await client.query('COMMIT');
+    await client.exec('COMMIT');
   } catch (error) {
-    await client.query('ROLLBACK');
+    await client.exec('ROLLBACK');
     throw error;
-  } finally {
-    await client.end();
   }
   return { events: events.length, seats };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -10,8 +11,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { topicNames, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
-import { createKafka, formatError, handleHealth, type Logger, type Service } from '@booking/service-kit';
-import { createKafkaFeed } from './subscriptions/feed.ts';
+import { formatError, handleHealth, type Bus, type Logger, type Service } from '@booking/service-kit';
+import { createSubscriptionFeed } from './subscriptions/feed.ts';
 import { createHub } from './subscriptions/hub.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import type { GatewayConfig } from './config.ts';
@@ -21,7 +22,11 @@ import { restRouter, type Execute } from './rest.ts';
 
 export const SUPERGRAPH_PATH = new URL('../supergraph.graphql', import.meta.url);
 
-export function createGateway(config: GatewayConfig, log: Logger): Service & { port(): number } {
+/** What the gateway needs to know; the Kafka connection is the caller's (stack mode) or in process (embedded mode). */
+export type GatewayOptions = Omit<GatewayConfig, 'KAFKA_BROKERS'>;
+
+/** `bus` must be connected before start; the caller closes it after stop. */
+export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Service & { port(): number } {
   const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
@@ -39,13 +44,7 @@ export function createGateway(config: GatewayConfig, log: Logger): Service & { p
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema));
   const hubs = { seats: createHub<SeatStatusMessage>(), bookings: createHub<BookingStatusMessage>() };
-  const feed = createKafkaFeed(
-    createKafka('gateway', config.KAFKA_BROKERS, log),
-    topicNames(config.KAFKA_TOPIC_PREFIX),
-    config.KAFKA_TOPIC_PREFIX,
-    hubs,
-    log,
-  );
+  const feed = createSubscriptionFeed(bus, topicNames(config.KAFKA_TOPIC_PREFIX), `${config.KAFKA_TOPIC_PREFIX}gateway-feed-${randomUUID()}`, hubs, log);
   let subscriptions: ReturnType<typeof createSubscriptionServer> | null = null;
   const app = express();
   app.disable('x-powered-by');

@@ -26,11 +26,11 @@ import { parseArgs } from 'node:util';
 import autocannon, { type RequestSpec, type Result } from 'autocannon';
 import { pino } from 'pino';
 import { topicNames, type BookingRequestMessage } from '@booking/contracts';
-import { createKafka, createProducer } from '@booking/service-kit';
+import { createKafka, createProducer, pgSql } from '@booking/service-kit';
 import { gql, serviceEnv, startStack, type Stack } from '@booking/testkit';
 import { arena, seed, SEED_EVENTS } from '../../prisma/seed.ts';
 import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
-import { createPgTruthSource } from '../../subgraphs/events/src/reconcile/pg-source.ts';
+import { createSqlTruthSource } from '../../subgraphs/events/src/reconcile/sql-source.ts';
 import { reconcile } from '../../subgraphs/events/src/reconcile/reconcile.ts';
 import { cpuSnapshot, cpuUsage, type CpuSnapshot, type CpuUsage } from './cpu.ts';
 
@@ -206,10 +206,13 @@ async function createProcessingEvent(stack: Stack, n: number) {
   const sectionsNeeded = Math.ceil(n / 2500);
   const sections = Array.from({ length: sectionsNeeded }, (_, k) => (k < 26 ? String.fromCharCode(65 + k) : `X${k}`));
   const seats = arena(sections, 50, 50).slice(0, n);
-  const { rows } = await stack.pg.query<{ db: string }>('SELECT current_database() AS db');
-  const url = Object.assign(new URL(serviceEnv().databaseUrl), { pathname: `/${rows[0]!.db}` }).toString();
-  await seed(url, [{ id: PROCESSING_EVENT, name: 'Benchmark venue', venue: `Bench Arena (${n} seats)`, startsAt: '2027-10-01T20:00:00.000Z', seats }]);
-  const truth = createPgTruthSource(stack.pg);
+  const client = await stack.pg.connect();
+  try {
+    await seed(pgSql(client), [{ id: PROCESSING_EVENT, name: 'Benchmark venue', venue: `Bench Arena (${n} seats)`, startsAt: '2027-10-01T20:00:00.000Z', seats }]);
+  } finally {
+    client.release();
+  }
+  const truth = createSqlTruthSource(pgSql(stack.pg));
   await reconcile({ events: async () => (await truth.events()).filter((e) => e._id === PROCESSING_EVENT), seats: truth.seats }, createMongoReadStore(stack.mongo));
   const { rows: available } = await stack.pg.query<{ seat_id: string }>(
     "SELECT seat_id FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY position",

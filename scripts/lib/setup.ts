@@ -1,11 +1,11 @@
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
-import { createKafka, ensureTopics, type Logger } from '@booking/service-kit';
+import { createKafka, ensureTopics, pgSql, type Logger } from '@booking/service-kit';
 import { migrate } from '../../prisma/migrate.ts';
 import { seed } from '../../prisma/seed.ts';
 import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
-import { createPgTruthSource } from '../../subgraphs/events/src/reconcile/pg-source.ts';
+import { createSqlTruthSource } from '../../subgraphs/events/src/reconcile/sql-source.ts';
 import { reconcile } from '../../subgraphs/events/src/reconcile/reconcile.ts';
 
 export interface SetupOptions {
@@ -22,9 +22,6 @@ export interface SetupOptions {
 /** Migrations, topics, seed data and the read model built from PostgreSQL. */
 export async function setup(opts: SetupOptions): Promise<void> {
   const { log } = opts;
-  const applied = await migrate(opts.databaseUrl);
-  log.info({ applied }, 'migrations applied');
-
   const topics = topicNames(opts.topicPrefix);
   await ensureTopics(
     createKafka('setup', opts.kafkaBrokers, log),
@@ -35,16 +32,18 @@ export async function setup(opts: SetupOptions): Promise<void> {
   );
   log.info({ topics }, 'topics ready');
 
-  if (opts.withSeed) log.info(await seed(opts.databaseUrl), 'seed loaded');
-
-  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
+  const client = new pg.Client({ connectionString: opts.databaseUrl });
+  await client.connect();
   const mongo = await new MongoClient(opts.mongoUrl).connect();
   try {
+    const sql = pgSql(client);
+    log.info({ applied: await migrate(sql) }, 'migrations applied');
+    if (opts.withSeed) log.info(await seed(sql), 'seed loaded');
     const store = createMongoReadStore(mongo.db(opts.mongoDb));
     await store.init();
-    log.info(await reconcile(createPgTruthSource(pool), store), 'read model reconciled');
+    log.info(await reconcile(createSqlTruthSource(sql), store), 'read model reconciled');
   } finally {
-    await pool.end();
+    await client.end();
     await mongo.close();
   }
 }

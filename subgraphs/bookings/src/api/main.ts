@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
-import { createKafka, createLogger, createProducer, runService } from '@booking/service-kit';
+import { createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
 import { loadApiConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { createBookingsApi } from './app.ts';
 import { createSeatCatalog } from './catalog.ts';
 import { createBatchingPublisher } from './publisher.ts';
-import { createPendingStore } from './pending.ts';
+import { createRedisPendingStore } from './pending.ts';
 import { createBookingReader } from './reader.ts';
 
 await runService('bookings-api', async () => {
@@ -14,12 +14,8 @@ await runService('bookings-api', async () => {
   const log = createLogger('bookings-api', config.LOG_LEVEL);
   const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  const kafka = createKafka('bookings-api', config.KAFKA_BROKERS, log);
-  const producer = createProducer(kafka);
-  let producerUp = false;
-  producer.on(producer.events.CONNECT, () => (producerUp = true));
-  producer.on(producer.events.DISCONNECT, () => (producerUp = false));
-  const publisher = createBatchingPublisher(producer, topicNames(config.KAFKA_TOPIC_PREFIX).bookingRequests);
+  const bus = createKafkaBus(createKafka('bookings-api', config.KAFKA_BROKERS, log), log);
+  const publisher = createBatchingPublisher(bus, topicNames(config.KAFKA_TOPIC_PREFIX).bookingRequests);
 
   const api = createBookingsApi({
     log,
@@ -31,16 +27,16 @@ await runService('bookings-api', async () => {
       },
     }),
     publisher,
-    pending: createPendingStore(redis, config.REDIS_KEY_PREFIX),
+    pending: createRedisPendingStore(redis, config.REDIS_KEY_PREFIX),
     bookings: createBookingReader(db),
     readiness: async () => ({
-      kafka: producerUp,
+      kafka: bus.connected(),
       redis: redis.status === 'ready',
       postgres: await db.$queryRaw`SELECT 1`.then(() => true, () => false),
     }),
     close: async () => {
       await publisher.flush();
-      await producer.disconnect();
+      await bus.close();
       redis.disconnect();
       await db.$disconnect();
     },
@@ -49,7 +45,7 @@ await runService('bookings-api', async () => {
     log,
     service: {
       async start() {
-        await Promise.all([producer.connect(), redis.connect(), db.$connect()]);
+        await Promise.all([bus.connect(), redis.connect(), db.$connect()]);
         await api.start();
       },
       stop: () => api.stop(),

@@ -2,16 +2,24 @@ import type { Redis } from 'ioredis';
 import type { BookingModel } from './model.ts';
 
 /**
- * Requests accepted but not yet decided. Kafka holds the request itself; this
- * record only lets `booking(id)` answer PENDING until the worker's row exists.
+ * Requests accepted but not yet decided. The bus holds the request itself;
+ * this record only lets `booking(id)` answer PENDING until the worker's row
+ * exists.
  */
-export function createPendingStore(redis: Redis, prefix: string, ttlSeconds = 24 * 3600) {
+export interface PendingStore {
+  put(booking: BookingModel): Promise<void>;
+  get(id: string): Promise<BookingModel | null>;
+}
+
+const DAY_SECONDS = 24 * 3600;
+
+export function createRedisPendingStore(redis: Redis, prefix: string, ttlSeconds = DAY_SECONDS): PendingStore {
   const key = (id: string) => `${prefix}pending:${id}`;
   return {
-    async put(booking: BookingModel): Promise<void> {
+    async put(booking) {
       await redis.set(key(booking.id), JSON.stringify({ ...booking, createdAt: booking.createdAt.toISOString() }), 'EX', ttlSeconds);
     },
-    async get(id: string): Promise<BookingModel | null> {
+    async get(id) {
       const raw = await redis.get(key(id));
       if (!raw) return null;
       const parsed = JSON.parse(raw) as Omit<BookingModel, 'createdAt'> & { createdAt: string };
@@ -19,4 +27,19 @@ export function createPendingStore(redis: Redis, prefix: string, ttlSeconds = 24
     },
   };
 }
-export type PendingStore = ReturnType<typeof createPendingStore>;
+
+/** In process (embedded mode): entries expire like the Redis keys do. */
+export function createMemoryPendingStore(ttlSeconds = DAY_SECONDS, now = () => Date.now()): PendingStore {
+  const entries = new Map<string, { booking: BookingModel; expires: number }>();
+  return {
+    async put(booking) {
+      const t = now();
+      for (const [id, e] of entries) if (e.expires <= t) entries.delete(id);
+      entries.set(booking.id, { booking, expires: t + ttlSeconds * 1000 });
+    },
+    async get(id) {
+      const e = entries.get(id);
+      return e && e.expires > now() ? e.booking : null;
+    },
+  };
+}

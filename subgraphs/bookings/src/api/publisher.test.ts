@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Producer, ProducerRecord } from 'kafkajs';
+import type { Bus, BusRecord } from '@booking/service-kit';
 import { createBatchingPublisher } from './publisher.ts';
 
 const message = (i: number) => ({ requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, eventId: 'e', userId: 'u', seatIds: ['A1'], requestedAt: new Date(0).toISOString() });
 
 function fakeProducer(fail = false) {
-  const sends: ProducerRecord[] = [];
-  const producer = {
-    send: async (record: ProducerRecord) => {
-      sends.push(record);
+  const sends: { messages: BusRecord[] }[] = [];
+  const producer: Pick<Bus, 'publish'> = {
+    publish: async (messages) => {
+      sends.push({ messages });
       if (fail) throw new Error('broker down');
-      return [];
     },
-  } as unknown as Producer;
+  };
   return { producer, sends };
 }
 

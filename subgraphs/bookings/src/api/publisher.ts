@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Bus } from '@booking/service-kit';
 import type { BookingRequestMessage } from '@booking/contracts';
 import type { BookingRequestPublisher } from '@booking/booking-core';
 
@@ -10,10 +10,11 @@ interface Waiting {
 
 /**
  * Gathers requests for up to `lingerMs` and sends them in one produce call.
- * The idempotent producer allows one request in flight per broker, so sending
- * one message per call would cap intake at one broker round-trip per request.
+ * Kafka's idempotent producer allows one request in flight per broker, so
+ * sending one message per call would cap intake at one broker round-trip per
+ * request.
  */
-export function createBatchingPublisher(producer: Producer, topic: string, { maxBatch = 500, lingerMs = 2 } = {}): BookingRequestPublisher & {
+export function createBatchingPublisher(bus: Pick<Bus, 'publish'>, topic: string, { maxBatch = 500, lingerMs = 2 } = {}): BookingRequestPublisher & {
   flush(): Promise<void>;
 } {
   let queue: Waiting[] = [];
@@ -28,10 +29,7 @@ export function createBatchingPublisher(producer: Producer, topic: string, { max
     if (batch.length === 0) return sending;
     sending = sending.then(async () => {
       try {
-        await producer.send({
-          topic,
-          messages: batch.map(({ message }) => ({ key: message.eventId, value: JSON.stringify(message) })),
-        });
+        await bus.publish(batch.map(({ message }) => ({ topic, key: message.eventId, value: JSON.stringify(message) })));
         for (const w of batch) w.resolve();
       } catch (error) {
         for (const w of batch) w.reject(error);

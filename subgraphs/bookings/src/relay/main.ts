@@ -1,14 +1,15 @@
-import { createHealthServer, createKafka, createProducer, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
 import { loadRelayConfig } from '../config.ts';
+import { connectPg } from './pg-connection.ts';
 import { createOutboxRelay } from './relay.ts';
 
 await runService('outbox-relay', async () => {
   const config = loadRelayConfig();
   const log = createLogger('outbox-relay', config.LOG_LEVEL);
-  const kafka = createKafka('outbox-relay', config.KAFKA_BROKERS, log);
+  const bus = createKafkaBus(createKafka('outbox-relay', config.KAFKA_BROKERS, log), log);
   const relay = createOutboxRelay({
-    databaseUrl: config.DATABASE_URL,
-    producer: createProducer(kafka),
+    connect: () => connectPg(config.DATABASE_URL),
+    bus,
     log,
     batchSize: config.RELAY_BATCH_SIZE,
   });
@@ -18,12 +19,14 @@ await runService('outbox-relay', async () => {
     log,
     service: {
       async start() {
+        await bus.connect();
         await relay.start();
         const port = await health.listen(config.HEALTH_PORT);
         log.info({ healthPort: port, ...relay.status() }, 'outbox relay running');
       },
       async stop() {
         await relay.stop();
+        await bus.close();
         await health.close();
       },
     },

@@ -1,10 +1,19 @@
-import pg from 'pg';
-import type { Producer } from 'kafkajs';
-import type { Logger, Service } from '@booking/service-kit';
+import type { Bus, Logger, Service, Sql } from '@booking/service-kit';
+
+/** One database session that can wait for NOTIFY. */
+export interface OutboxConnection {
+  sql: Sql;
+  /** Calls `onNotify` on every NOTIFY on channel `outbox`. */
+  listen(onNotify: () => void): Promise<void>;
+  /** Calls `onLost` once if the session breaks. */
+  onLost(onLost: (error: Error) => void): void;
+  end(): Promise<void>;
+}
 
 export interface OutboxRelayDeps {
-  databaseUrl: string;
-  producer: Producer;
+  connect: () => Promise<OutboxConnection>;
+  /** Must be connected; its owner closes it. */
+  bus: Bus;
   log: Logger;
   batchSize: number;
   /** Delay before retrying after a lost connection or a failed publish. */
@@ -22,15 +31,15 @@ interface OutboxRow {
 const LEADER_LOCK = 'SELECT pg_try_advisory_lock(hashtext($1)) AS leader';
 
 /**
- * Publishes outbox rows to Kafka in id order and deletes them once the broker
+ * Publishes outbox rows to the bus in id order and deletes them once the broker
  * acknowledged. Woken by NOTIFY from the committing transaction, and drains
  * once on every (re)connect, so nothing waits on a timer.
  */
-export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retryMs = 1_000 }: OutboxRelayDeps): Service & {
+export function createOutboxRelay({ connect: open, bus, log, batchSize, retryMs = 1_000 }: OutboxRelayDeps): Service & {
   /** reachable: the last attempt to reach PostgreSQL succeeded (as publisher or standby). */
   status(): { reachable: boolean; leader: boolean };
 } {
-  let client: pg.Client | null = null;
+  let client: OutboxConnection | null = null;
   let leader = false;
   let reachable = false;
   let stopped = false;
@@ -38,17 +47,11 @@ export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retry
   let again = false;
   let retry: NodeJS.Timeout | null = null;
 
-  async function drainOnce(c: pg.Client): Promise<number> {
-    const { rows } = await c.query<OutboxRow>('SELECT id::text AS id, topic, key, payload FROM outbox ORDER BY id LIMIT $1', [batchSize]);
+  async function drainOnce({ sql }: OutboxConnection): Promise<number> {
+    const { rows } = await sql.query<OutboxRow>('SELECT id::text AS id, topic, key, payload FROM outbox ORDER BY id LIMIT $1', [batchSize]);
     if (rows.length === 0) return 0;
-    const byTopic = new Map<string, { key: string; value: string }[]>();
-    for (const row of rows) {
-      const list = byTopic.get(row.topic) ?? [];
-      list.push({ key: row.key, value: JSON.stringify(row.payload) });
-      byTopic.set(row.topic, list);
-    }
-    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    await c.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+    await bus.publish(rows.map((row) => ({ topic: row.topic, key: row.key, value: JSON.stringify(row.payload) })));
+    await sql.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
     return rows.length;
   }
 
@@ -91,32 +94,32 @@ export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retry
   }
 
   async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: databaseUrl });
-    c.on('error', (err) => {
-      reachable = false;
-      log.warn({ err }, 'outbox connection lost');
-      if (client === c) scheduleReconnect();
-    });
+    let c: OutboxConnection | null = null;
     try {
-      await c.connect();
-      const { rows } = await c.query<{ leader: boolean }>(LEADER_LOCK, ['outbox-relay']);
+      c = await open();
+      const opened = c;
+      opened.onLost((err) => {
+        reachable = false;
+        log.warn({ err }, 'outbox connection lost');
+        if (client === opened) scheduleReconnect();
+      });
+      const { rows } = await opened.sql.query<{ leader: boolean }>(LEADER_LOCK, ['outbox-relay']);
       reachable = true;
       if (!rows[0]?.leader) {
         log.info('another relay is publishing; standing by');
-        await c.end();
+        await opened.end();
         if (!stopped) retry = setTimeout(() => ((retry = null), void connect()), retryMs * 2);
         return;
       }
-      c.on('notification', () => void drain());
-      await c.query('LISTEN outbox');
-      client = c;
+      await opened.listen(() => void drain());
+      client = opened;
       leader = true;
       log.info('outbox relay is the publisher');
       await drain();
     } catch (error) {
       reachable = false;
       log.warn({ err: error }, 'outbox relay could not connect');
-      await c.end().catch(() => undefined);
+      await c?.end().catch(() => undefined);
       if (client === null) scheduleReconnect();
     }
   }
@@ -124,7 +127,6 @@ export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retry
   return {
     status: () => ({ reachable, leader }),
     async start() {
-      await producer.connect();
       await connect();
     },
     async stop() {
@@ -132,7 +134,6 @@ export function createOutboxRelay({ databaseUrl, producer, log, batchSize, retry
       if (retry) clearTimeout(retry);
       await draining;
       await client?.end().catch(() => undefined);
-      await producer.disconnect();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
-import { createHealthServer, createKafka, createProducer, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
 import { loadWorkerConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { createPrismaLedger } from './ledger.ts';
@@ -13,16 +13,13 @@ await runService('booking-worker', async () => {
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const kafka = createKafka('booking-worker', config.KAFKA_BROKERS, log);
+  const bus = createKafkaBus(createKafka('booking-worker', config.KAFKA_BROKERS, log), log, {
+    consumer: { sessionTimeout: 10_000, heartbeatInterval: 3_000, maxBytesPerPartition: 4 * 1024 * 1024, retry: { initialRetryTime: 200, retries: 10 } },
+    partitionsConsumedConcurrently: 2,
+  });
   const worker = createBookingWorker({
-    consumer: kafka.consumer({
-      groupId: `${config.KAFKA_TOPIC_PREFIX}booking-worker`,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 3_000,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      retry: { initialRetryTime: 200, retries: 10 },
-    }),
-    producer: createProducer(kafka),
+    bus,
+    group: `${config.KAFKA_TOPIC_PREFIX}booking-worker`,
     ledger: createPrismaLedger(db, topics),
     locks: createRedlockService(redis),
     topics,
@@ -37,12 +34,14 @@ await runService('booking-worker', async () => {
     service: {
       async start() {
         await db.$connect();
+        await bus.connect();
         await worker.start();
         const port = await health.listen(config.HEALTH_PORT);
         log.info({ healthPort: port }, 'booking worker running');
       },
       async stop() {
         await worker.stop();
+        await bus.close();
         await health.close();
         redis.disconnect();
         await db.$disconnect();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { KafkaMessage } from 'kafkajs';
+import type { Delivery } from '@booking/service-kit';
 import { parseRequest } from './worker.ts';
 
-const msg = (value: string): KafkaMessage => ({ key: null, value: Buffer.from(value), offset: '0', timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
+const msg = (value: string): Delivery => ({ topic: 'booking-requests', partition: 0, offset: '0', key: 'e', value });
 
 describe('parseRequest', () => {
   it('accepts a valid request', () => {

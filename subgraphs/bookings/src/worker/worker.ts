@@ -1,12 +1,11 @@
-import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { BookingRequestMessageSchema, type BookingRequestMessage, type Topics } from '@booking/contracts';
 import { seatLockKeys, type BookingLedger, type LockService } from '@booking/booking-core';
-import type { Logger, Service } from '@booking/service-kit';
+import type { Bus, BusConsumer, Delivery, Logger, Service } from '@booking/service-kit';
 
 export interface BookingWorkerDeps {
-  consumer: Consumer;
-  /** Used for the dead-letter topic only. */
-  producer: Producer;
+  bus: Bus;
+  /** Consumer group shared by all workers. */
+  group: string;
   ledger: BookingLedger;
   locks: LockService;
   topics: Pick<Topics, 'bookingRequests' | 'bookingRequestsDeadLetter'>;
@@ -16,12 +15,12 @@ export interface BookingWorkerDeps {
   lockPrefix: string;
 }
 
-type Parsed = { ok: true; request: BookingRequestMessage } | { ok: false; message: KafkaMessage; reason: string };
+type Parsed = { ok: true; request: BookingRequestMessage } | { ok: false; message: Delivery; reason: string };
 
-export function parseRequest(message: KafkaMessage): Parsed {
+export function parseRequest(message: Delivery): Parsed {
   let json: unknown;
   try {
-    json = JSON.parse(message.value?.toString('utf8') ?? '');
+    json = JSON.parse(message.value);
   } catch {
     return { ok: false, message, reason: 'value is not JSON' };
   }
@@ -32,30 +31,31 @@ export function parseRequest(message: KafkaMessage): Parsed {
 
 /**
  * Consumes booking requests in chunks: lock every seat of the chunk, decide and
- * commit it in one transaction, then resolve the offsets. Any failure throws
- * before the offset moves, so the chunk is delivered again; decisions are
+ * commit it in one transaction; the bus then moves the group's position. Any
+ * failure throws before that, so the chunk is delivered again; decisions are
  * idempotent on the request id.
  */
 export function createBookingWorker(deps: BookingWorkerDeps): Service & { isRunning(): boolean } {
-  const { consumer, producer, ledger, locks, topics, log } = deps;
-  let running = false;
+  const { bus, ledger, locks, topics, log } = deps;
+  let consumer: BusConsumer | null = null;
 
-  async function deadLetter(partition: number, bad: Extract<Parsed, { ok: false }>[]) {
+  async function deadLetter(bad: Extract<Parsed, { ok: false }>[]) {
     if (bad.length === 0) return;
-    await producer.send({
-      topic: topics.bookingRequestsDeadLetter,
-      messages: bad.map(({ message, reason }) => ({
+    await bus.publish(
+      bad.map(({ message, reason }) => ({
+        topic: topics.bookingRequestsDeadLetter,
         key: message.key,
         value: message.value,
-        headers: { reason, 'source-topic': topics.bookingRequests, 'source-partition': String(partition), 'source-offset': message.offset },
+        headers: { reason, 'source-topic': topics.bookingRequests, 'source-partition': String(message.partition), 'source-offset': message.offset },
       })),
-    });
+    );
     log.warn({ count: bad.length, reasons: bad.map((b) => b.reason) }, 'dead-lettered booking requests');
   }
 
-  async function process(partition: number, messages: KafkaMessage[]) {
+  async function process(messages: Delivery[]) {
+    const partition = messages[0]!.partition;
     const parsed = messages.map(parseRequest);
-    await deadLetter(partition, parsed.filter((p): p is Extract<Parsed, { ok: false }> => !p.ok));
+    await deadLetter(parsed.filter((p): p is Extract<Parsed, { ok: false }> => !p.ok));
     const requests = parsed.flatMap((p) => (p.ok ? [p.request] : []));
     if (requests.length === 0) return;
     const keys = [...new Set(requests.flatMap((r) => seatLockKeys(r.eventId, r.seatIds, deps.lockPrefix)))].sort();
@@ -74,36 +74,14 @@ export function createBookingWorker(deps: BookingWorkerDeps): Service & { isRunn
   }
 
   return {
-    isRunning: () => running,
+    isRunning: () => consumer?.ready() ?? false,
+    /** The bus must be connected; its owner closes it. */
     async start() {
-      await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topic: topics.bookingRequests, fromBeginning: true });
-      consumer.on(consumer.events.GROUP_JOIN, () => (running = true));
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        running = false;
-        log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
-      });
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 2,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-          for (let i = 0; i < batch.messages.length; i += deps.batchSize) {
-            if (!isRunning() || isStale()) return;
-            const chunk = batch.messages.slice(i, i + deps.batchSize);
-            await process(batch.partition, chunk);
-            resolveOffset(chunk[chunk.length - 1]!.offset);
-            await commitOffsetsIfNecessary();
-            await heartbeat();
-          }
-        },
-      });
+      consumer = await bus.consume({ group: deps.group, topics: [topics.bookingRequests], from: 'earliest', maxChunk: deps.batchSize, handle: process });
     },
     async stop() {
-      running = false;
-      // Waits for the chunk in progress; anything not committed is redelivered.
-      await consumer.disconnect();
-      await producer.disconnect();
+      // Waits for the chunk in progress; anything not committed is delivered again.
+      await consumer?.stop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@booking/contracts';
-import { createHealthServer, createKafka, createProducer, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
 import { loadProjectorConfig } from '../config.ts';
 import { createMongoReadStore } from '../mongo-store.ts';
 import { createProjector } from './projector.ts';
@@ -11,10 +11,10 @@ await runService('projector', async () => {
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const mongo = new MongoClient(config.MONGO_URL);
   const store = createMongoReadStore(mongo.db(config.MONGO_DB));
-  const kafka = createKafka('projector', config.KAFKA_BROKERS, log);
+  const bus = createKafkaBus(createKafka('projector', config.KAFKA_BROKERS, log), log, { consumer: { maxWaitTimeInMs: 50 } });
   const projector = createProjector({
-    consumer: kafka.consumer({ groupId: `${config.KAFKA_TOPIC_PREFIX}events-projector`, maxWaitTimeInMs: 50 }),
-    producer: createProducer(kafka),
+    bus,
+    group: `${config.KAFKA_TOPIC_PREFIX}events-projector`,
     store,
     topic: topics.seatStatus,
     deadLetterTopic: topics.seatStatusDeadLetter,
@@ -27,12 +27,14 @@ await runService('projector', async () => {
       async start() {
         await mongo.connect();
         await store.init();
+        await bus.connect();
         await projector.start();
         const port = await health.listen(config.HEALTH_PORT);
         log.info({ healthPort: port }, 'projector running');
       },
       async stop() {
         await projector.stop();
+        await bus.close();
         await health.close();
         await mongo.close();
       },

@@ -1,10 +1,10 @@
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { ConfigError } from '@booking/config';
-import { createLogger } from '@booking/service-kit';
+import { createLogger, pgSql } from '@booking/service-kit';
 import { loadReconcileConfig } from '../config.ts';
 import { createMongoReadStore } from '../mongo-store.ts';
-import { createPgTruthSource } from './pg-source.ts';
+import { createSqlTruthSource } from './sql-source.ts';
 import { reconcile } from './reconcile.ts';
 
 /** One-shot: `npm run reconcile` repairs the read model and prints what it fixed. */
@@ -16,7 +16,7 @@ try {
   try {
     const store = createMongoReadStore(mongo.db(config.MONGO_DB));
     await store.init();
-    const report = await reconcile(createPgTruthSource(pool), store);
+    const report = await reconcile(createSqlTruthSource(pgSql(pool)), store);
     log.info(report, 'read model reconciled');
   } finally {
     await pool.end();

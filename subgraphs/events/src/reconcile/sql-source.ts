@@ -1,8 +1,9 @@
-import pg from 'pg';
 import type { SeatStatus } from '@booking/contracts';
+import type { Sql } from '@booking/service-kit';
 import type { TruthSource } from './reconcile.ts';
 
-export function createPgTruthSource(pool: pg.Pool): TruthSource {
+/** PostgreSQL (a pg pool or PGlite) as the reconciler's truth. */
+export function createSqlTruthSource(pool: Sql): TruthSource {
   return {
     async events() {
       const { rows } = await pool.query<{ id: string; name: string; venue: string; starts_at: Date }>(
