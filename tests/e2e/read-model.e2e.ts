@@ -1,81 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { MongoClient, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeatStatusMessage } from '@booking/contracts';
+import { MongoClient } from 'mongodb';
 import { serviceEnv } from '@booking/testkit';
 import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
-import { reconcile, type TruthSource } from '../../subgraphs/events/src/reconcile/reconcile.ts';
-import type { SeatDoc } from '../../subgraphs/events/src/read-model.ts';
+import { readStoreContract } from '../contracts/read-store.ts';
 
-let client: MongoClient;
-let db: Db;
-beforeAll(async () => {
-  client = await new MongoClient(serviceEnv().mongoUrl, { serverSelectionTimeoutMS: 5000 }).connect();
-  db = client.db(`readmodel_${randomBytes(3).toString('hex')}`);
-});
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-});
-
-const seat = (seatId: string, order: number, version = 1, status: SeatDoc['status'] = 'AVAILABLE'): SeatDoc => ({
-  eventId: 'ev',
-  seatId,
-  section: 'S',
-  row: seatId.slice(0, 1),
-  order,
-  status,
-  version,
-  bookingId: null,
-  userId: null,
-});
-const change = (seatId: string, version: number, status: SeatStatusMessage['status'] = 'BOOKED'): SeatStatusMessage => ({
-  eventId: 'ev',
-  seatId,
-  section: 'S',
-  row: seatId.slice(0, 1),
-  position: Number(seatId.slice(1)),
-  status,
-  version,
-  bookingId: null,
-  userId: 'u',
-  changedAt: new Date().toISOString(),
-});
-
-describe('the seat read model on the MongoDB-wire server', () => {
-  const truth: SeatDoc[] = [seat('A0', 0), seat('A1', 1), seat('B2', 2), seat('B3', 3)];
-  const source: TruthSource = {
-    events: async () => [{ _id: 'ev', name: 'Event', venue: 'Hall', startsAt: new Date('2027-01-01T00:00:00Z') }],
-    seats: async () => truth,
+readStoreContract('MongoDB wire protocol (FerretDB)', async () => {
+  const client = await new MongoClient(serviceEnv().mongoUrl, { serverSelectionTimeoutMS: 5000 }).connect();
+  const db = client.db(`readmodel_${randomBytes(3).toString('hex')}`);
+  const store = createMongoReadStore(db);
+  await store.init();
+  return {
+    store,
+    async close() {
+      await db.dropDatabase();
+      await client.close();
+    },
   };
-
-  it('is built by the reconciler, which reports what it wrote and then finds nothing to fix', async () => {
-    const store = createMongoReadStore(db);
-    await store.init();
-    expect(await reconcile(source, store)).toMatchObject({ events: 1, seats: 4, seatsRepaired: 4, passes: 2 });
-    expect(await reconcile(source, store)).toMatchObject({ seatsRepaired: 0, passes: 1 });
-    expect((await store.seats('ev')).map((s) => s.seatId)).toEqual(['A0', 'A1', 'B2', 'B3']);
-    expect(await store.availability('ev')).toEqual({ total: 4, available: 4, held: 0, booked: 0 });
-  });
-
-  it('applies newer versions only, so replays and reordering never move a seat back', async () => {
-    const store = createMongoReadStore(db);
-    expect(await store.applySeatChanges([change('A1', 3), change('A1', 2, 'AVAILABLE')])).toBe(1);
-    expect(await store.applySeatChanges([change('A1', 2, 'AVAILABLE')])).toBe(0);
-    expect(await store.applySeatChanges([change('A1', 3)])).toBe(0);
-    const a1 = (await store.seats('ev')).find((s) => s.seatId === 'A1');
-    expect(a1).toMatchObject({ status: 'BOOKED', version: 3, userId: 'u' });
-    expect(await store.availability('ev')).toEqual({ total: 4, available: 3, held: 0, booked: 1 });
-    expect((await store.seats('ev', 'BOOKED')).map((s) => s.seatId)).toEqual(['A1']);
-  });
-
-  it('lets the reconciler repair a drifted seat but not undo a newer projected change', async () => {
-    const store = createMongoReadStore(db);
-    truth[2] = seat('B2', 2, 2, 'BOOKED'); // PostgreSQL moved on; the read model missed it
-    const report = await reconcile(source, store);
-    expect(report.seatsRepaired).toBe(1); // B2 repaired; A1 (version 3 > truth's 1) left alone
-    const seats = await store.seats('ev');
-    expect(seats.find((s) => s.seatId === 'B2')).toMatchObject({ status: 'BOOKED', version: 2 });
-    expect(seats.find((s) => s.seatId === 'A1')).toMatchObject({ status: 'BOOKED', version: 3 });
-  });
 });
