@@ -1,4 +1,14 @@
-import { common, env, kafka, loadConfig } from '@booking/config';
+import { common, env, kafka, loadConfig, z } from '@booking/config';
+
+/** Settings of the gateway itself, in either mode. */
+export const gatewaySettings = {
+  /** Interface to listen on. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Deepest selection nesting a query may have. */
+  GRAPHQL_MAX_DEPTH: env.int(10, 2),
+  /** Most fields (after fragment expansion) one operation may select. */
+  GRAPHQL_MAX_FIELDS: env.int(200, 10),
+};
 
 export const loadGatewayConfig = (e?: Record<string, string | undefined>) =>
   loadConfig(
@@ -6,13 +16,10 @@ export const loadGatewayConfig = (e?: Record<string, string | undefined>) =>
     {
       ...common,
       ...kafka,
+      ...gatewaySettings,
       PORT: env.port(4000),
       BOOKINGS_URL: env.url(['http', 'https']),
       EVENTS_URL: env.url(['http', 'https']),
-      /** Deepest selection nesting a query may have. */
-      GRAPHQL_MAX_DEPTH: env.int(10, 2),
-      /** Most fields (after fragment expansion) one operation may select. */
-      GRAPHQL_MAX_FIELDS: env.int(200, 10),
     },
     e,
   );

@@ -126,7 +126,7 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         // A deep accept queue: a burst of new connections waits instead of being dropped.
-        httpServer.listen({ port: config.PORT, host: '0.0.0.0', backlog: 4096 }, () => resolve());
+        httpServer.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => resolve());
       });
       boundPort = (httpServer.address() as AddressInfo).port;
       log.info({ port: boundPort, graphql: `http://localhost:${boundPort}/graphql` }, 'gateway listening');

@@ -12,6 +12,8 @@ export const bookingsTypeDefs = parse(readFileSync(new URL('../schema.graphql', 
 export interface BookingsApiDeps extends BookingResolverDeps {
   log: Logger;
   port: number;
+  /** Interface to listen on; all by default. */
+  host?: string;
   readiness: () => Promise<Record<string, boolean>>;
   /** Closes the adapters once HTTP is drained. */
   close: () => Promise<void>;
@@ -33,7 +35,7 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
           return { userId: isUserId(header) ? header : null, log: deps.log };
         },
       });
-      boundPort = await http.listen(deps.port);
+      boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'bookings subgraph listening');
     },
     async stop() {

@@ -7,7 +7,7 @@ import { createBookingsApi } from './app.ts';
 import { createSeatCatalog } from './catalog.ts';
 import { createBatchingPublisher } from './publisher.ts';
 import { createRedisPendingStore } from './pending.ts';
-import { createBookingReader } from './reader.ts';
+import { createBookingReader, createDbSeatSource } from './reader.ts';
 
 await runService('bookings-api', async () => {
   const config = loadApiConfig();
@@ -20,12 +20,7 @@ await runService('bookings-api', async () => {
   const api = createBookingsApi({
     log,
     port: config.PORT,
-    catalog: createSeatCatalog({
-      async seatsOf(eventId) {
-        const event = await db.event.findUnique({ where: { id: eventId }, select: { seats: { select: { id: true } } } });
-        return event ? event.seats.map((s) => s.id) : null;
-      },
-    }),
+    catalog: createSeatCatalog(createDbSeatSource(db)),
     publisher,
     pending: createRedisPendingStore(redis, config.REDIS_KEY_PREFIX),
     bookings: createBookingReader(db),

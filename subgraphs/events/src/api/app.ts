@@ -14,6 +14,8 @@ export interface EventsApiDeps {
   store: ReadStore;
   log: Logger;
   port: number;
+  /** Interface to listen on; all by default. */
+  host?: string;
   close: () => Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
           return { userId: isUserId(header) ? header : null, log: deps.log, store: deps.store };
         },
       });
-      boundPort = await http.listen(deps.port);
+      boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'events subgraph listening');
     },
     async stop() {
