@@ -3,6 +3,11 @@ import { GraphQLRequestError, USER_ID, request, socket, subscribe } from '../sha
 import { SeatMap, type Mine, type Seat, type SeatStatus } from './map.ts';
 import './style.css';
 
+// Performance entries, read by scripts/bench/seatmap.ts:
+//   seatmap:build   seats received -> DOM built      seatmap:render  seats received -> painted
+//   seatmap:total   seats requested -> painted       seatmap:update  change received -> applied
+//   seatmap:update-painted  change received -> painted
+
 const EVENTS = /* GraphQL */ `query SeatMapEvents { events { id name venue startsAt availability { total available } } }`;
 const EVENT = /* GraphQL */ `query SeatMapEvent($id: ID!) { event(id: $id) { id name venue startsAt seats { id section row status version } } }`;
 const SEAT_CHANGES = /* GraphQL */ `subscription SeatMapChanges($eventId: ID!) { seatStatusChanged(eventId: $eventId) { seatId status version } }`;
@@ -137,7 +142,9 @@ async function openEvent(eventId: string): Promise<void> {
     ({ seatStatusChanged: change }) => {
       if (buffer) return void buffer.push(change);
       const received = performance.now();
-      if (map.apply(change.seatId, change.status, change.version)) afterPaint(() => performance.measure('seatmap:update', { start: received, end: performance.now(), detail: change.seatId }));
+      if (!map.apply(change.seatId, change.status, change.version)) return;
+      performance.measure('seatmap:update', { start: received, end: performance.now(), detail: change.seatId });
+      afterPaint(() => performance.measure('seatmap:update-painted', { start: received, end: performance.now(), detail: change.seatId }));
     },
     (message) => showStatus(`Live updates stopped: ${message}`),
   );
@@ -162,6 +169,7 @@ async function openEvent(eventId: string): Promise<void> {
   eventHeading.textContent = event.name;
   eventMeta.textContent = `${event.venue} · ${dateFormat.format(new Date(event.startsAt))}`;
   map.render(event.seats);
+  performance.measure('seatmap:build', 'seatmap:data');
   for (const [seatId, state] of ownSeats) if (state.eventId === eventId) map.setMine(seatId, state.mine);
   const buffered = buffer;
   buffer = null;
@@ -176,9 +184,9 @@ async function openEvent(eventId: string): Promise<void> {
   });
 }
 
-/** Runs after the browser has painted the current DOM (the frame after the next). */
+/** Runs once the browser has painted the current DOM: a task queued from the frame callback runs after that frame. */
 function afterPaint(fn: () => void): void {
-  requestAnimationFrame(() => requestAnimationFrame(fn));
+  requestAnimationFrame(() => setTimeout(fn, 0));
 }
 
 // ---------------------------------------------------------------- own bookings
