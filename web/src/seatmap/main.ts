@@ -111,6 +111,7 @@ async function listEvents(): Promise<void> {
       a.href = `#/events/${encodeURIComponent(e.id)}`;
       a.textContent = e.name;
       a.dataset.eventId = e.id;
+      a.toggleAttribute('aria-current', e.id === current?.eventId);
       const meta = document.createElement('span');
       meta.className = 'meta';
       meta.textContent = `${e.venue} · ${dateFormat.format(new Date(e.startsAt))} · ${e.availability.available.toLocaleString()} of ${e.availability.total.toLocaleString()} available`;
@@ -297,9 +298,7 @@ function route(): void {
 
 window.addEventListener('hashchange', route);
 listEvents().then(
-  () => {
-    showStatus('');
-    route();
-  },
+  () => showStatus(''),
   (error: Error) => showStatus(`Could not load the events: ${error.message}`),
 );
+route();
