@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { GiveUp, gql, launchBrowser, waitFor } from '@booking/testkit';
 
 const ARTIFACTS = fileURLToPath(new URL('../../.artifacts/browser/', import.meta.url));
@@ -15,7 +15,7 @@ interface PageElement {
   click(): void;
   CodeMirror?: { getValue(): string };
 }
-declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement> };
+declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement>; activeElement: PageElement | null };
 
 const REQUEST = /* GraphQL */ `mutation($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }`;
 
@@ -84,10 +84,16 @@ export function browserTests(baseUrl: () => string, label = 'stack'): void {
   const contexts: BrowserContext[] = [];
   /** Requests of every page opened by these tests, for the last test. */
   const requests: string[] = [];
+  /** Uncaught errors in any page fail the test that opened it. */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    expect(pageErrors.splice(0), 'uncaught errors in the pages').toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -98,11 +104,9 @@ export function browserTests(baseUrl: () => string, label = 'stack'): void {
     contexts.push(context);
     const page = await context.newPage();
     recordRequests(page, requests);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => void errors.push(e.message));
+    page.on('pageerror', (e) => void pageErrors.push(`${path}: ${e.message}`));
     await page.goto(`${baseUrl()}${path}`);
     if (userId) await page.fill('#user', userId);
-    expect(errors).toEqual([]);
     return page;
   }
 
@@ -206,6 +210,20 @@ export function browserTests(baseUrl: () => string, label = 'stack'): void {
     for (const page of [ann, ben]) await seatButton(page, 'C', 43, 9).scrollIntoViewIfNeeded();
     await ann.screenshot({ path: `${ARTIFACTS}${label}-seatmap-ann.png` });
     await ben.screenshot({ path: `${ARTIFACTS}${label}-seatmap-ben.png` });
+  });
+
+  it('books a seat with the keyboard alone, one seat in the tab order, and announces the outcome', async () => {
+    const page = await open('/#/events/arena10k', 'kim');
+    await page.waitForSelector('#map[data-state="ready"]', { timeout: 30_000 });
+    expect(await page.locator('#map button[tabindex="0"]').count()).toBe(1);
+    await page.focus('#map button[tabindex="0"]');
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'End', 'ArrowLeft']) await page.keyboard.press(key);
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    expect(await focused()).toBe('Section A row 3 seat 49, available');
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await page.textContent('#announcer'))?.includes('Section A row 3 seat 49: booking confirmed'), { what: 'the confirmation to be announced' });
+    expect(await page.locator('#map button[tabindex="0"]').count()).toBe(1);
+    expect(await focused()).toBe('Section A row 3 seat 49, booked, booked by you');
   });
 
   it('sends no request from any page to a host other than the server under test', async () => {
