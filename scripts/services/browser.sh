@@ -14,4 +14,6 @@ if [[ ! -x $CHROMIUM ]]; then
   apt_install chromium fonts-dejavu-core
 fi
 [[ -x $CHROMIUM ]] || die "chromium: $CHROMIUM not found after installing the chromium package"
-"$CHROMIUM" --version >&2 || die "chromium: $CHROMIUM does not run"
+# Debian's wrapper script prints a harmless shell warning on some kernels; keep only the version.
+version=$("$CHROMIUM" --version 2>/dev/null) || die "chromium: $CHROMIUM does not run"
+log "$version"
