@@ -1,7 +1,8 @@
 # One image for every app process of the event-booking platform (bookings,
 # worker, relay, events, projector, gateway and the one-shot setup job).
 # docker-compose.yml picks the process with `command:`; the default is the
-# gateway. TypeScript runs directly through tsx: there is no build step.
+# gateway. TypeScript runs directly through tsx; the only build step bundles
+# the browser pages the gateway serves (web/ -> web/dist, esbuild).
 
 # --- build: all dependencies, then generate the Prisma client ---------------
 FROM node:20-bookworm-slim AS build
@@ -11,6 +12,7 @@ WORKDIR /app
 # Every workspace's package.json is needed for npm ci to link @booking/*.
 COPY package.json package-lock.json ./
 COPY gateway/package.json gateway/
+COPY web/package.json web/
 COPY subgraphs/bookings/package.json subgraphs/bookings/
 COPY subgraphs/events/package.json subgraphs/events/
 COPY packages/booking-core/package.json packages/booking-core/
@@ -29,6 +31,11 @@ COPY scripts/prisma ./scripts/prisma
 # does not actually use. Output: subgraphs/bookings/src/generated/prisma.
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/scripts/prisma/schema-engine-stub.sh npx prisma generate
 
+# The seat-map page and GraphiQL (their packages are devDependencies of web/).
+COPY tsconfig.json ./
+COPY web ./web
+RUN npm run build -w @booking/web
+
 # --- runtime: production dependencies, sources, generated client -----------
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -36,6 +43,7 @@ WORKDIR /app
 
 COPY package.json package-lock.json ./
 COPY gateway/package.json gateway/
+COPY web/package.json web/
 COPY subgraphs/bookings/package.json subgraphs/bookings/
 COPY subgraphs/events/package.json subgraphs/events/
 COPY packages/booking-core/package.json packages/booking-core/
@@ -53,6 +61,7 @@ COPY scripts ./scripts
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY --from=build /app/subgraphs/bookings/src/generated/prisma ./subgraphs/bookings/src/generated/prisma
+COPY --from=build /app/web/dist ./web/dist
 
 # Sources stay root-owned and read-only to the process; tsx caches in /tmp.
 USER node

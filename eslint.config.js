@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', '.services/**', '.artifacts/**', 'gateway/supergraph.graphql'] },
+  { ignores: ['**/node_modules/**', '**/generated/**', '.services/**', '.artifacts/**', 'web/dist/**', 'gateway/supergraph.graphql'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,6 +15,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
+  },
+  {
+    // Browser pages: DOM globals, no Node.
+    files: ['web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['web/build.ts'],
+    rules: { 'no-console': 'off' },
   },
   {
     files: ['packages/config/**', 'packages/testkit/**', 'tests/**', 'scripts/**', 'examples/**', '**/*.test.ts'],

@@ -35,6 +35,8 @@ prepare() {
   cd "$ROOT"
   [[ -d node_modules ]] || npm ci --no-audit --no-fund
   [[ -f subgraphs/bookings/src/generated/prisma/client.ts ]] || npm run --silent prisma:generate
+  # The seat-map page and GraphiQL, served by the gateway from web/dist.
+  npm run --silent build -w @booking/web >/dev/null
 }
 
 wait_ready() {
@@ -62,6 +64,7 @@ up() {
   for role in "${ROLES[@]}"; do wait_ready "$role"; done
   for role in "${ROLES[@]}"; do report_ready "$role" "http://127.0.0.1:${APP_PORT[$role]}  (log: .services/app/$role.log)"; done
   report_ready system "http://127.0.0.1:${NGINX_PORT}/graphql  and  http://127.0.0.1:${NGINX_PORT}/api/events"
+  report_ready pages "http://127.0.0.1:${NGINX_PORT}/ (seat maps)  and  http://127.0.0.1:${NGINX_PORT}/graphql in a browser (GraphiQL)"
 }
 
 down() {

@@ -19,6 +19,11 @@ npm run --silent codegen:check >/dev/null
 npm run --silent typecheck
 npm run --silent lint
 
+step "web pages and browser"
+# The gateway serves web/dist; the browser tests drive Debian's chromium.
+npm run --silent build -w @booking/web
+scripts/services/browser.sh
+
 step "services"
 scripts/services/up.sh
 

@@ -8,6 +8,11 @@ export const gatewaySettings = {
   GRAPHQL_MAX_DEPTH: env.int(10, 2),
   /** Most fields (after fragment expansion) one operation may select. */
   GRAPHQL_MAX_FIELDS: env.int(200, 10),
+  /**
+   * GraphiQL at GET /graphql for browsers. Unset: on, except with
+   * NODE_ENV=production, where it must be asked for explicitly.
+   */
+  GRAPHIQL_ENABLED: z.enum(['true', 'false', '1', '0']).optional().transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
 };
 
 export const loadGatewayConfig = (e?: Record<string, string | undefined>) =>

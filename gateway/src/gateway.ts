@@ -19,6 +19,7 @@ import type { GatewayConfig } from './config.ts';
 import { identityFromHeaders, type GatewayContext } from './context.ts';
 import { operationLimits } from './limits.ts';
 import { restRouter, type Execute } from './rest.ts';
+import { webRouter } from './web.ts';
 
 export const SUPERGRAPH_PATH = new URL('../supergraph.graphql', import.meta.url);
 
@@ -122,6 +123,7 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
         );
       });
       app.use('/api', restRouter(execute));
+      app.use(webRouter(config, log, () => apiSchema));
       app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(server, { context: async ({ req }) => identityFromHeaders(req.headers) }));
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);

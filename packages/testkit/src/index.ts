@@ -1,3 +1,4 @@
 export * from './wait.ts';
 export * from './stack.ts';
 export * from './graphql.ts';
+export * from './browser.ts';
