@@ -1,11 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
 import { createMemoryBus, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
-import { migrate } from '../prisma/migrate.ts';
-import { seed } from '../prisma/seed.ts';
 import { createBookingsApi } from '../subgraphs/bookings/src/api/app.ts';
 import { createSeatCatalog } from '../subgraphs/bookings/src/api/catalog.ts';
 import { createMemoryPendingStore } from '../subgraphs/bookings/src/api/pending.ts';
@@ -23,6 +20,7 @@ import { createProjector } from '../subgraphs/events/src/projector/projector.ts'
 import { createSqlTruthSource } from '../subgraphs/events/src/reconcile/sql-source.ts';
 import { reconcile } from '../subgraphs/events/src/reconcile/reconcile.ts';
 import type { EmbeddedConfig } from './config.ts';
+import { openDatabase } from './database.ts';
 
 /**
  * The whole system in one process: the same gateway, subgraph servers,
@@ -40,12 +38,9 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
     url: () => `http://localhost:${gatewayPort}`,
     async start() {
       if (dataDir) await mkdir(dataDir, { recursive: true });
-      const pglite = await PGlite.create(dataDir ? join(dataDir, 'postgres') : undefined);
+      const pglite = await openDatabase(dataDir ? join(dataDir, 'postgres') : null, config.SEED, log);
       started.push({ start: async () => undefined, stop: () => pglite.close() });
       const sql = pgliteSql(pglite);
-      const applied = await migrate(sql);
-      const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
-      if (config.SEED && rows[0]!.n === 0) log.info(await seed(sql), 'demo events loaded');
       const db = createPgliteDb(pglite);
 
       const bus = createMemoryBus({ partitions: TOPIC_PARTITIONS, dir: dataDir ? join(dataDir, 'bus') : undefined, log: roleLog('bus') });
@@ -55,7 +50,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
       // The read model lives in memory: rebuilt from PostgreSQL, then kept current by the projector.
       const store = createMemoryReadStore();
       const rebuilt = await reconcile(createSqlTruthSource(sql), store);
-      log.info({ migrations: applied.length, events: rebuilt.events, seats: rebuilt.seats, dataDir: dataDir ?? 'in memory' }, 'database ready');
+      log.info({ events: rebuilt.events, seats: rebuilt.seats }, 'read model built');
 
       const publisher = createBatchingPublisher(bus, topics.bookingRequests);
       const roles: Service[] = [

@@ -10,12 +10,12 @@ export const BOOKING = /* GraphQL */ `
 
 export type BookingResult = { id: string; status: string; reason: string | null; seatIds: string[]; userId: string; event?: { id: string; name: string } };
 
-export async function requestBooking(stack: Stack, userId: string, eventId: string, seatIds: string[], idempotencyKey?: string) {
+export async function requestBooking(stack: Pick<Stack, 'graphqlUrl'>, userId: string, eventId: string, seatIds: string[], idempotencyKey?: string) {
   return gql<{ requestBooking: BookingResult }>(stack.graphqlUrl, BOOK, { input: { eventId, seatIds, idempotencyKey } }, userId);
 }
 
 /** Waits until the booking has left PENDING and returns it. */
-export async function outcome(stack: Stack, userId: string, id: string, timeoutMs = 10_000): Promise<BookingResult> {
+export async function outcome(stack: Pick<Stack, 'graphqlUrl'>, userId: string, id: string, timeoutMs = 10_000): Promise<BookingResult> {
   return waitFor(
     async () => {
       const res = await gql<{ booking: BookingResult | null }>(stack.graphqlUrl, BOOKING, { id }, userId);

@@ -2,3 +2,4 @@ export * from './wait.ts';
 export * from './stack.ts';
 export * from './graphql.ts';
 export * from './browser.ts';
+export * from './embedded.ts';

@@ -1,0 +1,149 @@
+/**
+ * How long the start command takes until the system answers, in embedded mode.
+ *
+ *   npx tsx scripts/bench/startup.ts [--runs 3] [--no-write]
+ *
+ * Runs `scripts/start.sh` (what `npm start` runs) on free ports and measures
+ * from spawning it to the gateway's /readyz answering 200 and to a first
+ * `GET /api/events`, in four situations:
+ *   existing  - a data directory from an earlier run (the everyday restart)
+ *   fresh     - a new data directory, with the cached migrated + seeded database
+ *   memory    - `--in-memory`, with the cached database
+ *   first     - a new data directory and no cached database (the very first
+ *               start after `npm install`: initdb inside PGlite, migrations,
+ *               seed; it also writes the cache)
+ * Prints a table and inserts it into docs/benchmarks.md under the start-up
+ * heading (newest first) unless --no-write.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DOC = `${ROOT}docs/benchmarks.md`;
+const CACHE = `${ROOT}node_modules/.cache/booking-embedded`;
+const HEADING = '## Embedded start-up (`scripts/bench/startup.ts`)';
+const MARKER = '<!-- start-up runs: new sections are inserted below this line -->';
+const say = (m: string) => process.stderr.write(`[startup] ${m}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One start: ms to ready and to the first REST answer; the process is stopped after. */
+async function startOnce(args: string[], dataDir: string | null): Promise<{ ready: number; firstAnswer: number }> {
+  const [port, bookings, events] = await Promise.all([freePort(), freePort(), freePort()]);
+  const started = performance.now();
+  const child = spawn(`${ROOT}scripts/start.sh`, args, {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), BOOKINGS_PORT: String(bookings), EVENTS_PORT: String(events), LOG_LEVEL: 'warn', ...(dataDir ? { DATA_DIR: dataDir } : {}) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    let ready = 0;
+    while (!ready) {
+      if (exited) throw new Error(`start command exited early: ${stderr.slice(-2000)}`);
+      if (performance.now() - started > 120_000) throw new Error('not ready after 120 s');
+      const res = await fetch(`${url}/readyz`).catch(() => null);
+      if (res?.ok) ready = performance.now() - started;
+      else await new Promise((r) => setTimeout(r, 25));
+    }
+    const res = await fetch(`${url}/api/events`);
+    if (!res.ok) throw new Error(`GET /api/events answered ${res.status}`);
+    await res.arrayBuffer();
+    return { ready, firstAnswer: performance.now() - started };
+  } finally {
+    child.kill('SIGTERM');
+    await exit;
+  }
+}
+
+function machine() {
+  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown';
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    /* not a git checkout */
+  }
+  return { nproc: os.availableParallelism(), model, node: process.version, load: os.loadavg().map((l) => l.toFixed(2)).join(' '), commit };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'no-write': { type: 'boolean', default: false } } });
+  const runs = Number(values.runs);
+  const m = machine();
+  const tmp = mkdtempSync(join(os.tmpdir(), 'startup-bench-'));
+  const results: Record<string, { ready: number; firstAnswer: number }[]> = { existing: [], fresh: [], memory: [], first: [] };
+  try {
+    // Make sure the web pages and the cache exist, so only "first" pays for them.
+    say('warming up (builds the web pages and the cached database if missing)');
+    await startOnce([], join(tmp, 'warm'));
+    const existing = join(tmp, 'existing');
+    await startOnce([], existing);
+    for (let i = 0; i < runs; i++) {
+      say(`run ${i + 1}/${runs}`);
+      results.existing!.push(await startOnce([], existing));
+      results.fresh!.push(await startOnce([], join(tmp, `fresh-${i}`)));
+      results.memory!.push(await startOnce(['--in-memory'], null));
+      const aside = `${CACHE}.bench-aside`;
+      if (existsSync(CACHE)) renameSync(CACHE, aside);
+      try {
+        results.first!.push(await startOnce([], join(tmp, `first-${i}`)));
+      } finally {
+        if (existsSync(aside)) {
+          rmSync(CACHE, { recursive: true, force: true });
+          renameSync(aside, CACHE);
+        }
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const fmt = (xs: number[]) => `${Math.round(median(xs)).toLocaleString('en-US')} ms (${xs.map((x) => Math.round(x).toLocaleString('en-US')).join(', ')})`;
+  const label: Record<string, string> = {
+    existing: 'restart with an existing data directory',
+    fresh: 'new data directory (cached database)',
+    memory: '`--in-memory` (cached database)',
+    first: 'very first start (no cached database)',
+  };
+  const rows = Object.entries(results).map(([k, r]) => `| ${label[k]} | ${fmt(r.map((x) => x.ready))} | ${fmt(r.map((x) => x.firstAnswer))} |`);
+  const section = [
+    `### ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — ready in ${Math.round(median(results.existing!.map((r) => r.ready)))} ms (restart), ${Math.round(median(results.first!.map((r) => r.ready)))} ms (first start)`,
+    '',
+    `Machine: ${m.nproc} cores (${m.model}), Node ${m.node}, load average ${m.load} at the start, commit ${m.commit}. ${runs} runs each; median (all runs).`,
+    '',
+    '| Start | `npm start` -> /readyz 200 | -> first `GET /api/events` |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  process.stdout.write(`${section}\n`);
+  if (values['no-write']) return;
+  let doc = readFileSync(DOC, 'utf8');
+  if (!doc.includes(MARKER)) {
+    doc = `${doc.trimEnd()}\n\n${HEADING}\n\nFrom the start command to a ready system in embedded mode (target: 5 s on\nthe 2-core development machine). Newest first.\n\n${MARKER}\n`;
+  }
+  const at = doc.indexOf(MARKER) + MARKER.length;
+  writeFileSync(DOC, `${`${doc.slice(0, at)}\n\n${section}${doc.slice(at).replace(/^\n+/, '\n')}`.trimEnd()}\n`);
+  say(`wrote a section to ${DOC}`);
+}
+
+await main();

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { gql, waitFor } from '@booking/testkit';
+import { outcome, requestBooking } from './helpers.ts';
+import { collect, probes, subscribed, type wsClients } from './ws.ts';
+
+/** What a scenario needs of the system under test: its public address. */
+export interface Target {
+  /** Pages and REST (NGINX in stack mode, the gateway in embedded mode). */
+  url: string;
+  graphqlUrl: string;
+}
+
+const EVENT_SEATS = /* GraphQL */ `
+  query Event($id: ID!) { event(id: $id) { id name availability { total available booked } seats { id status version } } }`;
+
+const SEAT_CHANGES = /* GraphQL */ `
+  subscription($eventId: ID!) {
+    seatStatusChanged(eventId: $eventId) { eventId seatId status version event { name availability { booked } } }
+  }`;
+
+/**
+ * The scenarios every way of running the system must pass: booking, the
+ * rejection of a second booking of a seat, fields across subgraphs, live
+ * seat changes and the original REST routes. `target()` is read when a test
+ * runs, after the file's beforeAll started the system.
+ */
+export function coreScenarios(mode: string, target: () => Target, ws: ReturnType<typeof wsClients>) {
+  describe(`core scenarios (${mode})`, () => {
+    // Every scenario works on the system under test, whatever runs it.
+    const stack = {
+      get url() {
+        return target().url;
+      },
+      get graphqlUrl() {
+        return target().graphqlUrl;
+      },
+    };
+
+    it('lists the seeded events', async () => {
+      const res = await gql<{ events: { id: string; name: string }[] }>(stack.graphqlUrl, '{ events { id name venue startsAt } }');
+      expect(res.status).toBe(200);
+      expect(res.data?.events.map((e) => e.id).sort()).toEqual(['arena10k', 'concert123', 'sports_event456']);
+    });
+
+    it('confirms a booking, shows the seat booked, and rejects the second booking of it', async () => {
+      const first = await requestBooking(stack, 'alice', 'concert123', ['A1']);
+      expect(first.errors).toBeUndefined();
+      expect(first.data?.requestBooking).toMatchObject({ status: 'PENDING', seatIds: ['A1'], userId: 'alice' });
+      const confirmed = await outcome(stack, 'alice', first.data!.requestBooking.id);
+      expect(confirmed).toMatchObject({ status: 'CONFIRMED', reason: null, event: { id: 'concert123', name: 'Summer Concert' } });
+
+      const seat = await waitFor(
+        async () => {
+          const res = await gql<{ event: { seats: { id: string; status: string; version: number }[] } }>(stack.graphqlUrl, EVENT_SEATS, { id: 'concert123' });
+          const a1 = res.data?.event.seats.find((s) => s.id === 'A1');
+          return a1?.status === 'BOOKED' ? a1 : undefined;
+        },
+        { timeoutMs: 1_000, what: 'A1 to show BOOKED in the read model' },
+      );
+      expect(seat.version).toBe(2);
+
+      const second = await requestBooking(stack, 'bob', 'concert123', ['A1']);
+      expect(second.data?.requestBooking.status).toBe('PENDING');
+      expect(await outcome(stack, 'bob', second.data!.requestBooking.id)).toMatchObject({ status: 'REJECTED', reason: 'SEAT_UNAVAILABLE' });
+    });
+
+    it('books several seats all-or-nothing', async () => {
+      const taken = await requestBooking(stack, 'carol', 'sports_event456', ['R10_S5']);
+      await outcome(stack, 'carol', taken.data!.requestBooking.id);
+      const both = await requestBooking(stack, 'dave', 'sports_event456', ['R10_S6', 'R10_S5']);
+      expect(await outcome(stack, 'dave', both.data!.requestBooking.id)).toMatchObject({ status: 'REJECTED', reason: 'SEAT_UNAVAILABLE' });
+      const seats = await gql<{ event: { seats: { id: string; status: string }[] } }>(stack.graphqlUrl, EVENT_SEATS, { id: 'sports_event456' });
+      expect(seats.data?.event.seats.find((s) => s.id === 'R10_S6')?.status).toBe('AVAILABLE');
+    });
+
+    it('returns the same booking for a repeated idempotency key', async () => {
+      const a = await requestBooking(stack, 'erin', 'arena10k', ['A_R1_S1'], 'erin-key-1');
+      const b = await requestBooking(stack, 'erin', 'arena10k', ['A_R1_S1'], 'erin-key-1');
+      expect(b.data?.requestBooking.id).toBe(a.data?.requestBooking.id);
+      expect(await outcome(stack, 'erin', a.data!.requestBooking.id)).toMatchObject({ status: 'CONFIRMED' });
+      const again = await requestBooking(stack, 'erin', 'arena10k', ['A_R1_S1'], 'erin-key-1');
+      expect(again.data?.requestBooking).toMatchObject({ id: a.data!.requestBooking.id, status: 'CONFIRMED' });
+      const reused = await requestBooking(stack, 'erin', 'arena10k', ['A_R1_S2'], 'erin-key-1');
+      expect(reused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
+
+    it('delivers a seat change with a field of the other subgraph to a subscriber within 1 s', async () => {
+      const watcher = ws.connect(stack.url, 'watcher');
+      const seen = collect<{ seatStatusChanged: { seatId: string; status: string; version: number; event: { name: string; availability: { booked: number } } } }>(
+        watcher,
+        SEAT_CHANGES,
+        { eventId: 'arena10k' },
+      );
+      await subscribed(stack, [seen], 'arena10k', probes(45));
+      const started = Date.now();
+      const booked = await requestBooking(stack, 'frank', 'arena10k', ['B_R7_S7']);
+      expect(booked.data?.requestBooking.status).toBe('PENDING');
+      const change = await waitFor(() => seen.values.find((v) => v.seatStatusChanged.seatId === 'B_R7_S7'), { timeoutMs: 5_000, what: 'the seat change' });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(change.seatStatusChanged).toMatchObject({ seatId: 'B_R7_S7', status: 'BOOKED', version: 2, event: { name: 'Arena Tour' } });
+      expect(change.seatStatusChanged.event.availability.booked).toBeGreaterThanOrEqual(1);
+    });
+
+    describe('the original REST API', () => {
+      it('lists events without seats', async () => {
+        const res = await fetch(`${stack.url}/api/events`);
+        expect(res.status).toBe(200);
+        const events = (await res.json()) as Record<string, unknown>[];
+        expect(events.find((e) => e.event_id === 'concert123')).toEqual({
+          event_id: 'concert123',
+          name: 'Summer Concert',
+          venue: 'City Hall',
+          starts_at: '2027-07-01T19:00:00.000Z',
+        });
+      });
+
+      it('shows one event with its seats, and 404 for an unknown one', async () => {
+        const res = await fetch(`${stack.url}/api/events/sports_event456`);
+        expect(res.status).toBe(200);
+        const event = (await res.json()) as { event_id: string; seats: { seat_id: string; status: string; user_id: string | null }[] };
+        expect(event.event_id).toBe('sports_event456');
+        expect(event.seats.map((s) => s.seat_id)).toEqual(['R10_S5', 'R10_S6']);
+        expect(Object.keys(event.seats[0]!).sort()).toEqual(['seat_id', 'status', 'user_id']);
+        expect((await fetch(`${stack.url}/api/events/no_such_event`)).status).toBe(404);
+      });
+
+      it('accepts a booking with 202 and a request id, and the booking is decided', async () => {
+        const res = await fetch(`${stack.url}/api/book`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: 'henry', eventId: 'concert123', seatId: 'A3' }),
+        });
+        expect(res.status).toBe(202);
+        const body = (await res.json()) as { message: string; requestId: string };
+        expect(body.message).toMatch(/accepted/i);
+        expect(await outcome(stack, 'henry', body.requestId)).toMatchObject({ status: 'CONFIRMED' });
+        await waitFor(async () => {
+          const s = (await (await fetch(`${stack.url}/api/events/concert123`)).json()) as { seats: { seat_id: string; status: string }[] };
+          return s.seats.find((x) => x.seat_id === 'A3')?.status === 'booked';
+        }, { timeoutMs: 2_000, what: 'A3 to show booked over REST' });
+      });
+
+      it.each([
+        ['a missing field', JSON.stringify({ userId: 'ivy', eventId: 'concert123' })],
+        ['a malformed field', JSON.stringify({ userId: 'ivy', eventId: 'concert123', seatId: 42 })],
+        ['malformed JSON', '{"userId": "ivy",'],
+        ['a JSON array', '[]'],
+      ])('answers 400 for %s', async (_name, body) => {
+        const res = await fetch(`${stack.url}/api/book`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { code: string }).code).toBe('BAD_USER_INPUT');
+      });
+    });
+  });
+}
