@@ -2,12 +2,12 @@
  * Loads an event's seat map, subscribes to its changes and keeps the map
  * current, dropping changes older than what it already has.
  *
- *   npx tsx examples/watch-seats.ts concert123 [http://localhost:8080]
+ *   npx tsx examples/watch-seats.ts concert123 [http://localhost:4000]
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const [eventId = 'concert123', base = 'http://localhost:8080'] = process.argv.slice(2);
+const [eventId = 'concert123', base = 'http://localhost:4000'] = process.argv.slice(2);
 
 type Seat = { id: string; status: string; version: number };
 const seats = new Map<string, Seat>();
