@@ -130,9 +130,22 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
 
   const subscription = schema.getSubscriptionType()!.getFields();
   const seatField = subscription.seatStatusChanged!;
+  // When an event goes on sale thousands of clients subscribe to it at once;
+  // they share one check, and an event found stays found for a few seconds
+  // (events are never deleted).
+  const knownEvents = new Map<string, Promise<boolean>>();
+  const eventExists = (eventId: string) => {
+    let pending = knownEvents.get(eventId);
+    if (!pending) {
+      pending = execute('query($id: ID!) { event(id: $id) { id } }', { id: eventId }, null).then((r) => !!r.data?.event);
+      knownEvents.set(eventId, pending);
+      const forget = () => knownEvents.delete(eventId);
+      pending.then((found) => (found ? setTimeout(forget, 10_000).unref() : forget()), forget);
+    }
+    return pending;
+  };
   seatField.subscribe = async (_root, { eventId }: { eventId: string }) => {
-    const found = await execute('query($id: ID!) { event(id: $id) { id } }', { id: eventId }, null);
-    if (!found.data?.event) throw new GraphQLError(`event ${eventId} does not exist`, { extensions: { code: ErrorCode.EVENT_NOT_FOUND } });
+    if (!(await eventExists(eventId))) throw new GraphQLError(`event ${eventId} does not exist`, { extensions: { code: ErrorCode.EVENT_NOT_FOUND } });
     return deps.seats.subscribe(eventId);
   };
   seatField.resolve = (change: SeatStatusMessage) => change;
