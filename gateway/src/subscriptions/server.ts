@@ -18,8 +18,8 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { isUserId } from '@booking/booking-core';
 import { ErrorCode, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
 import type { Logger } from '@booking/service-kit';
@@ -27,12 +27,17 @@ import type { Execute } from '../rest.ts';
 import { measure } from '../limits.ts';
 import type { Hub } from './hub.ts';
 
-/** Bytes queued on a socket the client is not reading before it is closed. */
-export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Close code for a client that stopped reading (application range; graphql-ws uses 44xx/45xx). */
 export const SLOW_CLIENT_CLOSE_CODE = 4008;
+/** Ping interval; a socket that has not answered the previous ping by the next one is dropped. Well inside NGINX's idle timeout. */
+const KEEP_ALIVE_MS = 10_000;
 
 interface WsContext {
+  userId: string | null;
+}
+
+interface SocketExtra {
+  socket: WebSocket;
   userId: string | null;
 }
 
@@ -96,11 +101,14 @@ export interface SubscriptionServerDeps {
   log: Logger;
   maxDepth: number;
   maxFields: number;
+  /** Bytes queued on a socket the client is not reading before it is closed with 4008. */
+  maxBufferedBytes: number;
 }
 
 /** graphql-ws on the gateway's HTTP server at /graphql. */
 export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   const { execute, log } = deps;
+  let slowClosed = 0;
   const schema = buildASTSchema(parse(printSchema(deps.apiSchema)));
 
   const fetchOne = async (root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, userId: string | null) => {
@@ -168,66 +176,104 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   };
   bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', update.bookingId, info, ctx.userId);
 
-  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024 });
-  const server = useServer<Record<string, unknown> | undefined, { userId: string | null }>(
-    {
-      schema,
-      subscribe: (args) => subscribe({ ...args, fieldResolver }),
-      execute: (args) => graphqlExecute({ ...args, fieldResolver }),
-      context: (ctx): WsContext => ({ userId: ctx.extra.userId ?? null }),
-      onConnect(ctx) {
-        const raw = ctx.connectionParams?.['x-user-id'];
-        if (raw === undefined || raw === null || raw === '') {
-          (ctx.extra as { userId: string | null }).userId = null;
-          return true;
-        }
-        if (!isUserId(raw)) return false; // closes with 4403 Forbidden
-        (ctx.extra as { userId: string | null }).userId = raw;
+  const server = makeServer<Record<string, unknown> | undefined, SocketExtra>({
+    schema,
+    subscribe: (args) => subscribe({ ...args, fieldResolver }),
+    execute: (args) => graphqlExecute({ ...args, fieldResolver }),
+    context: (ctx): WsContext => ({ userId: ctx.extra.userId ?? null }),
+    onConnect(ctx) {
+      const raw = ctx.connectionParams?.['x-user-id'];
+      if (raw === undefined || raw === null || raw === '') {
+        ctx.extra.userId = null;
         return true;
-      },
-      onSubscribe(_ctx, _id, payload) {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
-        const cost = measure(document, payload.operationName);
-        if (cost.depth > deps.maxDepth || cost.fields > deps.maxFields) {
-          return [new GraphQLError(`operation too complex: depth ${cost.depth} (max ${deps.maxDepth}), fields ${cost.fields} (max ${deps.maxFields})`, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } })];
-        }
-        const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-        if (op?.kind === Kind.OPERATION_DEFINITION && op.operation !== 'subscription') {
-          return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
-        }
-        return undefined;
-      },
-      onNext(ctx) {
-        // ws queues sends in memory without limit; a stalled client must not
-        // hold the gateway's memory or slow anyone else.
-        const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          log.warn({ bufferedAmount: socket.bufferedAmount }, 'closing a subscriber that stopped reading');
-          socket.close(SLOW_CLIENT_CLOSE_CODE, 'subscriber too slow: buffer limit exceeded');
-        }
-      },
-      onError(_ctx, _id, _payload, errors) {
-        log.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
-      },
+      }
+      if (!isUserId(raw)) return false; // closes with 4403 Forbidden
+      ctx.extra.userId = raw;
+      return true;
     },
-    wss,
-    10_000, // keep-alive ping interval, well inside NGINX's idle timeout
-  );
+    onSubscribe(_ctx, _id, payload) {
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query);
+      } catch (error) {
+        return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+      }
+      const errors = validate(schema, document);
+      if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      const cost = measure(document, payload.operationName);
+      if (cost.depth > deps.maxDepth || cost.fields > deps.maxFields) {
+        return [new GraphQLError(`operation too complex: depth ${cost.depth} (max ${deps.maxDepth}), fields ${cost.fields} (max ${deps.maxFields})`, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } })];
+      }
+      const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+      if (op?.kind === Kind.OPERATION_DEFINITION && op.operation !== 'subscription') {
+        return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+      }
+      return undefined;
+    },
+    onError(_ctx, _id, _payload, errors) {
+      log.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
+    },
+  });
+
+  // graphql-ws's own ws binding (graphql-ws/use/ws) resolves a send only once
+  // the kernel has taken the bytes, and a subscription does not produce its
+  // next message before that: a stalled client would park its subscriptions
+  // with almost nothing queued, never reaching the byte limit. Here a send is
+  // queued at once, ws's bufferedAmount grows while the client is not reading,
+  // and crossing the limit closes the socket. Memory held for a stalled client
+  // is bounded by the limit plus one message.
+  const serve = (socket: WebSocket) => {
+    let answered = true;
+    socket.on('pong', () => (answered = true));
+    const ping = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return; // closing: ws ends it within its own close timeout
+      if (!answered) return socket.terminate();
+      answered = false;
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    socket.once('error', (err) => {
+      log.warn({ err }, 'subscriber socket failed');
+      socket.close(CloseCode.InternalServerError, 'internal server error');
+    });
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send(data) {
+          if (socket.readyState !== socket.OPEN) return;
+          socket.send(data);
+          if (socket.bufferedAmount > deps.maxBufferedBytes) {
+            slowClosed++;
+            log.warn({ bufferedAmount: socket.bufferedAmount }, 'closing a subscriber that stopped reading');
+            socket.close(SLOW_CLIENT_CLOSE_CODE, 'subscriber too slow: buffer limit exceeded');
+          }
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            handle(String(data)).catch((err: unknown) => {
+              log.error({ err }, 'graphql-ws message handling failed');
+              socket.close(CloseCode.InternalServerError, 'internal server error');
+            });
+          }),
+      },
+      { socket, userId: null },
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(ping);
+      void closed(code, String(reason));
+    });
+  };
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024, handleProtocols });
+  wss.on('connection', serve);
 
   return {
     /** Open sockets, for metrics and leak checks. */
     sockets: () => wss.clients.size,
+    /** Sockets closed with 4008 since start. */
+    slowClosed: () => slowClosed,
     /** Closes every socket with 1001 Going Away; clients reconnect elsewhere. */
     async stop() {
       for (const client of wss.clients) client.close(1001, 'server shutting down');
-      await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
