@@ -3,14 +3,16 @@ import {
   GraphQLError,
   Kind,
   buildASTSchema,
+  createSourceEventStream,
   execute as graphqlExecute,
   parse,
-  subscribe,
   print,
   printSchema,
   validate,
   visit,
   type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type FragmentDefinitionNode,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
@@ -91,6 +93,26 @@ function subQuery(root: string, info: GraphQLResolveInfo): { query: string; vari
   const vars = Object.fromEntries(defs.map((d) => [d.variable.name.value, info.variableValues[d.variable.name.value]]));
   return { query, variables: vars };
 }
+
+/** Maps an iterator's values, passing return() through so the source can let go. */
+function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => U | Promise<U>): AsyncIterableIterator<U> {
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: await map(r.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+  };
+}
+
+/** Valid subscription documents by their text, shared by every subscriber that sends the same one. */
+const MAX_CACHED_DOCUMENTS = 1_000;
 
 export interface SubscriptionServerDeps {
   httpServer: Server;
@@ -176,9 +198,34 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   };
   bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', update.bookingId, info, ctx.userId);
 
+  // Subscribers of one event mostly send the same document: it is parsed and
+  // validated once, and its result for a change is computed once per
+  // (document, variables, identity) and shared, leaving each subscriber only
+  // the serialisation and the socket write.
+  const documents = new Map<string, DocumentNode>();
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextDocumentId = 0;
+  const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  const subscribeShared = async (args: ExecutionArgs) => {
+    const stream = await createSourceEventStream({ ...args, fieldResolver });
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    if (!documentIds.has(args.document)) documentIds.set(args.document, ++nextDocumentId);
+    const key = [documentIds.get(args.document), args.operationName ?? '', JSON.stringify(args.variableValues ?? {}), (args.contextValue as WsContext).userId ?? ''].join('\u0000');
+    return mapIterator(stream[Symbol.asyncIterator](), (change) => {
+      const perChange = results.get(change as object) ?? new Map<string, Promise<ExecutionResult>>();
+      results.set(change as object, perChange);
+      let result = perChange.get(key);
+      if (!result) {
+        result = Promise.resolve(graphqlExecute({ ...args, rootValue: change, fieldResolver }));
+        perChange.set(key, result);
+      }
+      return result;
+    });
+  };
+
   const server = makeServer<Record<string, unknown> | undefined, SocketExtra>({
     schema,
-    subscribe: (args) => subscribe({ ...args, fieldResolver }),
+    subscribe: subscribeShared,
     execute: (args) => graphqlExecute({ ...args, fieldResolver }),
     context: (ctx): WsContext => ({ userId: ctx.extra.userId ?? null }),
     onConnect(ctx) {
@@ -192,6 +239,9 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
       return true;
     },
     onSubscribe(_ctx, _id, payload) {
+      const args = { schema, variableValues: payload.variables, operationName: payload.operationName };
+      const known = documents.get(payload.query);
+      if (known) return { ...args, document: known };
       let document: DocumentNode;
       try {
         document = parse(payload.query);
@@ -208,7 +258,9 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
       if (op?.kind === Kind.OPERATION_DEFINITION && op.operation !== 'subscription') {
         return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
       }
-      return undefined;
+      if (documents.size >= MAX_CACHED_DOCUMENTS) documents.clear();
+      documents.set(payload.query, document);
+      return { ...args, document };
     },
     onError(_ctx, _id, _payload, errors) {
       log.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
