@@ -8,6 +8,8 @@ export const gatewaySettings = {
   GRAPHQL_MAX_DEPTH: env.int(10, 2),
   /** Most fields (after fragment expansion) one operation may select. */
   GRAPHQL_MAX_FIELDS: env.int(200, 10),
+  /** Bytes queued for a subscriber that is not reading before its socket is closed with 4008. */
+  SUBSCRIPTION_MAX_BUFFERED_BYTES: env.int(1024 * 1024, 1),
   /**
    * GraphiQL at GET /graphql for browsers. Unset: on, except with
    * NODE_ENV=production, where it must be asked for explicitly.

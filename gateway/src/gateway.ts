@@ -97,6 +97,7 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
         log,
         maxDepth: config.GRAPHQL_MAX_DEPTH,
         maxFields: config.GRAPHQL_MAX_FIELDS,
+        maxBufferedBytes: config.SUBSCRIPTION_MAX_BUFFERED_BYTES,
       });
       started = true;
       app.use(async (req, res, next) => {
@@ -108,7 +109,11 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
         }));
         if (!handled) next();
       });
-      app.get('/metrics', (_req, res) => {
+      app.get('/metrics', (req, res) => {
+        // Leak checks and benchmarks ask for heap after a full collection; only
+        // possible when the process was started with --expose-gc.
+        if (req.query.gc !== undefined) globalThis.gc?.();
+        const memory = process.memoryUsage();
         res.type('text/plain; version=0.0.4').send(
           [
             '# TYPE gateway_ws_connections gauge',
@@ -116,8 +121,14 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
             '# TYPE gateway_subscriptions gauge',
             `gateway_subscriptions{topic="seat-status"} ${hubs.seats.size()}`,
             `gateway_subscriptions{topic="booking-status"} ${hubs.bookings.size()}`,
+            '# TYPE gateway_ws_slow_closes_total counter',
+            `gateway_ws_slow_closes_total ${subscriptions?.slowClosed() ?? 0}`,
             '# TYPE process_resident_memory_bytes gauge',
-            `process_resident_memory_bytes ${process.memoryUsage().rss}`,
+            `process_resident_memory_bytes ${memory.rss}`,
+            '# TYPE nodejs_heap_used_bytes gauge',
+            `nodejs_heap_used_bytes ${memory.heapUsed}`,
+            '# TYPE nodejs_external_memory_bytes gauge',
+            `nodejs_external_memory_bytes ${memory.external}`,
             '',
           ].join('\n'),
         );

@@ -17,10 +17,8 @@
  * Needs the local services (scripts/services/up.sh). Prints a table and, unless
  * --no-write, prepends a dated section to docs/benchmarks.md.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon, { type RequestSpec, type Result } from 'autocannon';
@@ -33,6 +31,7 @@ import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts'
 import { createSqlTruthSource } from '../../subgraphs/events/src/reconcile/sql-source.ts';
 import { reconcile } from '../../subgraphs/events/src/reconcile/reconcile.ts';
 import { cpuSnapshot, cpuUsage, type CpuSnapshot, type CpuUsage } from './cpu.ts';
+import { machine } from './machine.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOC = `${ROOT}docs/benchmarks.md`;
@@ -95,39 +94,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
 const secs = (ms: number) => `${fmt(ms / 1000, 2)} s`;
 const say = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-
-function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  let nproc = os.availableParallelism();
-  try {
-    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
-  } catch {
-    /* keep availableParallelism */
-  }
-  const memKb = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    // Uncommitted changes to the code under test (the benchmark's own files excluded).
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!scripts/bench', ':!docs/benchmarks.md'], { cwd: ROOT, encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.slice(3));
-    if (dirty.length) commit += ` with uncommitted changes to ${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ''}`;
-  } catch {
-    /* not a git checkout */
-  }
-  return {
-    nproc,
-    model,
-    memGiB: memKb / 1024 / 1024,
-    node: process.version,
-    kernel: `${os.type()} ${os.release()}`,
-    loadAtStart: os.loadavg(),
-    commit,
-  };
-}
 
 // ---------------------------------------------------------------- intake
 

@@ -66,6 +66,7 @@ const ROLE_ENTRIES: [string, string][] = [
   ['subgraphs/events/src/projector/main.ts', 'projector'],
   ['subgraphs/events/src/api/main.ts', 'events subgraph'],
   ['gateway/src/main.ts', 'gateway'],
+  ['scripts/bench/fanout.ts', 'subscriber processes (bench)'],
 ];
 
 function classify(p: Proc, procs: Map<number, Proc>, nginxPrefix: string): string | null {

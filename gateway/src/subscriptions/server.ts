@@ -3,14 +3,16 @@ import {
   GraphQLError,
   Kind,
   buildASTSchema,
+  createSourceEventStream,
   execute as graphqlExecute,
   parse,
-  subscribe,
   print,
   printSchema,
   validate,
   visit,
   type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type FragmentDefinitionNode,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
@@ -18,8 +20,8 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { isUserId } from '@booking/booking-core';
 import { ErrorCode, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
 import type { Logger } from '@booking/service-kit';
@@ -27,12 +29,17 @@ import type { Execute } from '../rest.ts';
 import { measure } from '../limits.ts';
 import type { Hub } from './hub.ts';
 
-/** Bytes queued on a socket the client is not reading before it is closed. */
-export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Close code for a client that stopped reading (application range; graphql-ws uses 44xx/45xx). */
 export const SLOW_CLIENT_CLOSE_CODE = 4008;
+/** Ping interval; a socket that has not answered the previous ping by the next one is dropped. Well inside NGINX's idle timeout. */
+const KEEP_ALIVE_MS = 10_000;
 
 interface WsContext {
+  userId: string | null;
+}
+
+interface SocketExtra {
+  socket: WebSocket;
   userId: string | null;
 }
 
@@ -87,6 +94,26 @@ function subQuery(root: string, info: GraphQLResolveInfo): { query: string; vari
   return { query, variables: vars };
 }
 
+/** Maps an iterator's values, passing return() through so the source can let go. */
+function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => U | Promise<U>): AsyncIterableIterator<U> {
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: await map(r.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+  };
+}
+
+/** Valid subscription documents by their text, shared by every subscriber that sends the same one. */
+const MAX_CACHED_DOCUMENTS = 1_000;
+
 export interface SubscriptionServerDeps {
   httpServer: Server;
   apiSchema: GraphQLSchema;
@@ -96,11 +123,14 @@ export interface SubscriptionServerDeps {
   log: Logger;
   maxDepth: number;
   maxFields: number;
+  /** Bytes queued on a socket the client is not reading before it is closed with 4008. */
+  maxBufferedBytes: number;
 }
 
 /** graphql-ws on the gateway's HTTP server at /graphql. */
 export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   const { execute, log } = deps;
+  let slowClosed = 0;
   const schema = buildASTSchema(parse(printSchema(deps.apiSchema)));
 
   const fetchOne = async (root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, userId: string | null) => {
@@ -130,9 +160,22 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
 
   const subscription = schema.getSubscriptionType()!.getFields();
   const seatField = subscription.seatStatusChanged!;
+  // When an event goes on sale thousands of clients subscribe to it at once;
+  // they share one check, and an event found stays found for a few seconds
+  // (events are never deleted).
+  const knownEvents = new Map<string, Promise<boolean>>();
+  const eventExists = (eventId: string) => {
+    let pending = knownEvents.get(eventId);
+    if (!pending) {
+      pending = execute('query($id: ID!) { event(id: $id) { id } }', { id: eventId }, null).then((r) => !!r.data?.event);
+      knownEvents.set(eventId, pending);
+      const forget = () => knownEvents.delete(eventId);
+      pending.then((found) => (found ? setTimeout(forget, 10_000).unref() : forget()), forget);
+    }
+    return pending;
+  };
   seatField.subscribe = async (_root, { eventId }: { eventId: string }) => {
-    const found = await execute('query($id: ID!) { event(id: $id) { id } }', { id: eventId }, null);
-    if (!found.data?.event) throw new GraphQLError(`event ${eventId} does not exist`, { extensions: { code: ErrorCode.EVENT_NOT_FOUND } });
+    if (!(await eventExists(eventId))) throw new GraphQLError(`event ${eventId} does not exist`, { extensions: { code: ErrorCode.EVENT_NOT_FOUND } });
     return deps.seats.subscribe(eventId);
   };
   seatField.resolve = (change: SeatStatusMessage) => change;
@@ -155,66 +198,134 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   };
   bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', update.bookingId, info, ctx.userId);
 
-  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024 });
-  const server = useServer<Record<string, unknown> | undefined, { userId: string | null }>(
-    {
-      schema,
-      subscribe: (args) => subscribe({ ...args, fieldResolver }),
-      execute: (args) => graphqlExecute({ ...args, fieldResolver }),
-      context: (ctx): WsContext => ({ userId: ctx.extra.userId ?? null }),
-      onConnect(ctx) {
-        const raw = ctx.connectionParams?.['x-user-id'];
-        if (raw === undefined || raw === null || raw === '') {
-          (ctx.extra as { userId: string | null }).userId = null;
-          return true;
-        }
-        if (!isUserId(raw)) return false; // closes with 4403 Forbidden
-        (ctx.extra as { userId: string | null }).userId = raw;
+  // Subscribers of one event mostly send the same document: it is parsed and
+  // validated once, and its result for a change is computed once per
+  // (document, variables, identity) and shared, leaving each subscriber only
+  // the serialisation and the socket write.
+  const documents = new Map<string, DocumentNode>();
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextDocumentId = 0;
+  const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  const subscribeShared = async (args: ExecutionArgs) => {
+    const stream = await createSourceEventStream({ ...args, fieldResolver });
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    if (!documentIds.has(args.document)) documentIds.set(args.document, ++nextDocumentId);
+    const key = [documentIds.get(args.document), args.operationName ?? '', JSON.stringify(args.variableValues ?? {}), (args.contextValue as WsContext).userId ?? ''].join('\u0000');
+    return mapIterator(stream[Symbol.asyncIterator](), (change) => {
+      const perChange = results.get(change as object) ?? new Map<string, Promise<ExecutionResult>>();
+      results.set(change as object, perChange);
+      let result = perChange.get(key);
+      if (!result) {
+        result = Promise.resolve(graphqlExecute({ ...args, rootValue: change, fieldResolver }));
+        perChange.set(key, result);
+      }
+      return result;
+    });
+  };
+
+  const server = makeServer<Record<string, unknown> | undefined, SocketExtra>({
+    schema,
+    subscribe: subscribeShared,
+    execute: (args) => graphqlExecute({ ...args, fieldResolver }),
+    context: (ctx): WsContext => ({ userId: ctx.extra.userId ?? null }),
+    onConnect(ctx) {
+      const raw = ctx.connectionParams?.['x-user-id'];
+      if (raw === undefined || raw === null || raw === '') {
+        ctx.extra.userId = null;
         return true;
-      },
-      onSubscribe(_ctx, _id, payload) {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
-        const cost = measure(document, payload.operationName);
-        if (cost.depth > deps.maxDepth || cost.fields > deps.maxFields) {
-          return [new GraphQLError(`operation too complex: depth ${cost.depth} (max ${deps.maxDepth}), fields ${cost.fields} (max ${deps.maxFields})`, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } })];
-        }
-        const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-        if (op?.kind === Kind.OPERATION_DEFINITION && op.operation !== 'subscription') {
-          return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
-        }
-        return undefined;
-      },
-      onNext(ctx) {
-        // ws queues sends in memory without limit; a stalled client must not
-        // hold the gateway's memory or slow anyone else.
-        const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          log.warn({ bufferedAmount: socket.bufferedAmount }, 'closing a subscriber that stopped reading');
-          socket.close(SLOW_CLIENT_CLOSE_CODE, 'subscriber too slow: buffer limit exceeded');
-        }
-      },
-      onError(_ctx, _id, _payload, errors) {
-        log.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
-      },
+      }
+      if (!isUserId(raw)) return false; // closes with 4403 Forbidden
+      ctx.extra.userId = raw;
+      return true;
     },
-    wss,
-    10_000, // keep-alive ping interval, well inside NGINX's idle timeout
-  );
+    onSubscribe(_ctx, _id, payload) {
+      const args = { schema, variableValues: payload.variables, operationName: payload.operationName };
+      const known = documents.get(payload.query);
+      if (known) return { ...args, document: known };
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query);
+      } catch (error) {
+        return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+      }
+      const errors = validate(schema, document);
+      if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      const cost = measure(document, payload.operationName);
+      if (cost.depth > deps.maxDepth || cost.fields > deps.maxFields) {
+        return [new GraphQLError(`operation too complex: depth ${cost.depth} (max ${deps.maxDepth}), fields ${cost.fields} (max ${deps.maxFields})`, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } })];
+      }
+      const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+      if (op?.kind === Kind.OPERATION_DEFINITION && op.operation !== 'subscription') {
+        return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+      }
+      if (documents.size >= MAX_CACHED_DOCUMENTS) documents.clear();
+      documents.set(payload.query, document);
+      return { ...args, document };
+    },
+    onError(_ctx, _id, _payload, errors) {
+      log.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
+    },
+  });
+
+  // graphql-ws's own ws binding (graphql-ws/use/ws) resolves a send only once
+  // the kernel has taken the bytes, and a subscription does not produce its
+  // next message before that: a stalled client would park its subscriptions
+  // with almost nothing queued, never reaching the byte limit. Here a send is
+  // queued at once, ws's bufferedAmount grows while the client is not reading,
+  // and crossing the limit closes the socket. Memory held for a stalled client
+  // is bounded by the limit plus one message.
+  const serve = (socket: WebSocket) => {
+    let answered = true;
+    socket.on('pong', () => (answered = true));
+    const ping = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return; // closing: ws ends it within its own close timeout
+      if (!answered) return socket.terminate();
+      answered = false;
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    socket.once('error', (err) => {
+      log.warn({ err }, 'subscriber socket failed');
+      socket.close(CloseCode.InternalServerError, 'internal server error');
+    });
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send(data) {
+          if (socket.readyState !== socket.OPEN) return;
+          socket.send(data);
+          if (socket.bufferedAmount > deps.maxBufferedBytes) {
+            slowClosed++;
+            log.warn({ bufferedAmount: socket.bufferedAmount }, 'closing a subscriber that stopped reading');
+            socket.close(SLOW_CLIENT_CLOSE_CODE, 'subscriber too slow: buffer limit exceeded');
+          }
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            handle(String(data)).catch((err: unknown) => {
+              log.error({ err }, 'graphql-ws message handling failed');
+              socket.close(CloseCode.InternalServerError, 'internal server error');
+            });
+          }),
+      },
+      { socket, userId: null },
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(ping);
+      void closed(code, String(reason));
+    });
+  };
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024, handleProtocols });
+  wss.on('connection', serve);
 
   return {
     /** Open sockets, for metrics and leak checks. */
     sockets: () => wss.clients.size,
+    /** Sockets closed with 4008 since start. */
+    slowClosed: () => slowClosed,
     /** Closes every socket with 1001 Going Away; clients reconnect elsewhere. */
     async stop() {
       for (const client of wss.clients) client.close(1001, 'server shutting down');
-      await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
