@@ -1,15 +1,17 @@
-import { createClient, type Client } from 'graphql-ws';
+import { createClient } from 'graphql-ws';
 import { Kafka, logLevel } from 'kafkajs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GiveUp, serviceEnv, startStack, waitFor, type Stack } from '@booking/testkit';
-import { outcome, requestBooking } from './helpers.ts';
+import { serviceEnv, startStack, waitFor, type Stack } from '@booking/testkit';
+import { requestBooking } from './helpers.ts';
+import { collect, probes, subscribed, wsClients } from './ws.ts';
 
 /** Small enough that a stalled client crosses it within a few thousand changes. */
 const MAX_BUFFERED_BYTES = 64 * 1024;
 
 let stack: Stack;
-const clients: Client[] = [];
+const ws = wsClients();
+const connect = ws.connect;
 beforeAll(async () => {
   stack = await startStack('subs', {
     SUBSCRIPTION_MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES),
@@ -18,56 +20,9 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await ws.dispose();
   await stack?.stop();
 });
-
-function connect(httpUrl: string, userId?: string): Client {
-  const client = createClient({
-    url: `${httpUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: userId ? { 'x-user-id': userId } : {},
-    retryAttempts: 0,
-    lazy: false,
-  });
-  clients.push(client);
-  return client;
-}
-
-interface Received<T> {
-  values: T[];
-  /** Date.now() at the arrival of each of `values`. */
-  times: number[];
-  errors: unknown[];
-  done: Promise<void>;
-}
-
-/** Subscribes and collects what arrives; resolves `started` once the server acknowledged the subscription. */
-function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}): Received<T> {
-  const values: T[] = [];
-  const times: number[] = [];
-  const errors: unknown[] = [];
-  const done = new Promise<void>((resolve) => {
-    client.subscribe<T>(
-      { query, variables },
-      {
-        next: (r) => {
-          if (r.errors) errors.push(...r.errors);
-          else {
-            values.push(r.data as T);
-            times.push(Date.now());
-          }
-        },
-        error: (e) => {
-          errors.push(e);
-          resolve();
-        },
-        complete: () => resolve(),
-      },
-    );
-  });
-  return { values, times, errors, done };
-}
 
 const SEAT_CHANGES = /* GraphQL */ `
   subscription($eventId: ID!) {
@@ -75,31 +30,6 @@ const SEAT_CHANGES = /* GraphQL */ `
   }`;
 
 type SeatChange = { seatStatusChanged: { eventId: string; seatId: string; status: string; version: number; event: { name: string } } };
-
-/**
- * A subscription is in place once the server has checked the event and
- * registered it, which the protocol does not acknowledge: book probe seats
- * until one of their changes arrives, then forget the probes.
- */
-async function subscribed(received: Received<unknown>[], eventId: string, probeSeats: string[]) {
-  let next = 0;
-  await waitFor(
-    async () => {
-      if (received.some((r) => r.errors.length > 0)) throw new GiveUp(`subscription failed: ${JSON.stringify(received.map((r) => r.errors))}`);
-      if (received.every((r) => r.values.length > 0)) return true;
-      const seat = probeSeats[next++];
-      if (!seat) throw new GiveUp('ran out of probe seats');
-      const r = await requestBooking(stack, 'probe', eventId, [seat]);
-      await outcome(stack, 'probe', r.data!.requestBooking.id);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // delivery of that probe's change
-      return received.every((r) => r.values.length > 0);
-    },
-    { timeoutMs: 30_000, intervalMs: 0, what: 'the subscriptions to deliver a probe change' },
-  );
-  for (const r of received) r.values.length = r.times.length = 0;
-}
-
-const probes = (row: number) => Array.from({ length: 20 }, (_, i) => `D_R${row}_S${i + 1}`);
 
 /** The gateway's /metrics as name -> value (labels kept in the name). */
 async function metrics(gc = false): Promise<Record<string, number>> {
@@ -120,9 +50,9 @@ describe('live seat maps over graphql-ws through NGINX', () => {
   it('delivers a seat booked by another client, with fields of the event resolved through federation, within 1 s', async () => {
     const watcher = connect(stack.url, 'watcher');
     const seen = collect<SeatChange>(watcher, SEAT_CHANGES, { eventId: 'arena10k' });
-    await subscribed([seen], 'arena10k', probes(40));
+    await subscribed(stack, [seen], 'arena10k', probes(40));
     // One more change, to warm query plans, caches and connections along the timed path.
-    await subscribed([seen], 'arena10k', probes(41));
+    await subscribed(stack, [seen], 'arena10k', probes(41));
 
     const started = Date.now();
     const booked = await requestBooking(stack, 'other', 'arena10k', ['A_R2_S2']);
@@ -139,7 +69,7 @@ describe('live seat maps over graphql-ws through NGINX', () => {
         subscription { seatStatusChanged(eventId: "concert123") { seat: seatId event { ...E } } }
         fragment E on Event { title: name availability { booked } }`,
     );
-    await subscribed([seen], 'concert123', ['A1', 'A3']);
+    await subscribed(stack, [seen], 'concert123', ['A1', 'A3']);
     await requestBooking(stack, 'sam', 'concert123', ['A2']);
     const change = await waitFor(() => seen.values.find((v) => v.seatStatusChanged.seat === 'A2'), { timeoutMs: 5_000, what: 'the A2 change' });
     expect(change.seatStatusChanged.event.title).toBe('Summer Concert');
@@ -151,7 +81,7 @@ describe('live seat maps over graphql-ws through NGINX', () => {
     const second = await stack.addGateway();
     const a = collect<SeatChange>(connect(stack.url, 'a'), SEAT_CHANGES, { eventId: 'arena10k' });
     const b = collect<SeatChange>(connect(second.url, 'b'), SEAT_CHANGES, { eventId: 'arena10k' });
-    await subscribed([a, b], 'arena10k', probes(42));
+    await subscribed(stack, [a, b], 'arena10k', probes(42));
 
     await requestBooking(stack, 'c', 'arena10k', ['A_R3_S2']);
     const fromA = await waitFor(() => a.values.find((v) => v.seatStatusChanged.seatId === 'A_R3_S2'), { timeoutMs: 5_000, what: 'gateway 1' });
@@ -225,12 +155,12 @@ describe('a subscriber that stops reading', () => {
         closed: (event) => (closeCode = (event as { code: number }).code),
       },
     });
-    clients.push(slowClient);
+    ws.track(slowClient);
     const slow = collect<unknown>(slowClient, WIDE);
     // Fields of the message only: a federated field costs a read-model fetch
     // per change, which is not what this test is about.
     const fast = collect<SeatChange>(connect(stack.url, 'fast'), 'subscription { seatStatusChanged(eventId: "arena10k") { seatId status version } }');
-    await subscribed([fast, slow], 'arena10k', probes(43));
+    await subscribed(stack, [fast, slow], 'arena10k', probes(43));
     const closedBefore = (await metrics()).gateway_ws_slow_closes_total!;
 
     // Stop reading: the kernel stops draining this socket, the way a client on a dead link does.
@@ -337,7 +267,7 @@ describe('connection lifecycle', () => {
   }
 
   it('holds no sockets, subscriptions, memory or Kafka consumers after 10,000 connect/subscribe/disconnect cycles', async () => {
-    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await ws.dispose();
     await waitFor(async () => (await metrics()).gateway_ws_connections === 0, { what: 'earlier sockets to close' });
     const booked = await requestBooking(stack, 'cycler', 'arena10k', ['B_R9_S9']);
     const bookingId = booked.data!.requestBooking.id;

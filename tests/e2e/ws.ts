@@ -18,12 +18,19 @@ export function wsClients() {
       clients.push(client);
       return client;
     },
+    /** Disposes a client made elsewhere along with the others. */
+    track(client: Client): Client {
+      clients.push(client);
+      return client;
+    },
     dispose: () => Promise.all(clients.splice(0).map((c) => c.dispose())),
   };
 }
 
 export interface Received<T> {
   values: T[];
+  /** Date.now() at the arrival of each of `values`. */
+  times: number[];
   errors: unknown[];
   done: Promise<void>;
 }
@@ -31,12 +38,19 @@ export interface Received<T> {
 /** Subscribes and collects what arrives. */
 export function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}): Received<T> {
   const values: T[] = [];
+  const times: number[] = [];
   const errors: unknown[] = [];
   const done = new Promise<void>((resolve) => {
     client.subscribe<T>(
       { query, variables },
       {
-        next: (r) => (r.errors ? errors.push(...r.errors) : values.push(r.data as T)),
+        next: (r) => {
+          if (r.errors) errors.push(...r.errors);
+          else {
+            values.push(r.data as T);
+            times.push(Date.now());
+          }
+        },
         error: (e) => {
           errors.push(e);
           resolve();
@@ -45,7 +59,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
       },
     );
   });
-  return { values, errors, done };
+  return { values, times, errors, done };
 }
 
 /**
@@ -68,7 +82,7 @@ export async function subscribed(target: Pick<Stack, 'graphqlUrl'>, received: Re
     },
     { timeoutMs: 30_000, intervalMs: 0, what: 'the subscriptions to deliver a probe change' },
   );
-  for (const r of received) r.values.length = 0;
+  for (const r of received) r.values.length = r.times.length = 0;
 }
 
 export const probes = (row: number) => Array.from({ length: 20 }, (_, i) => `D_R${row}_S${i + 1}`);
