@@ -17,11 +17,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freePort } from '@booking/testkit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOC = `${ROOT}docs/benchmarks.md`;
@@ -29,17 +29,6 @@ const CACHE = `${ROOT}node_modules/.cache/booking-embedded`;
 const HEADING = '## Embedded start-up (`scripts/bench/startup.ts`)';
 const MARKER = '<!-- start-up runs: new sections are inserted below this line -->';
 const say = (m: string) => process.stderr.write(`[startup] ${m}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One start: ms to ready and to the first REST answer; the process is stopped after. */
 async function startOnce(args: string[], dataDir: string | null): Promise<{ ready: number; firstAnswer: number }> {
