@@ -38,8 +38,7 @@ async function templateKey(): Promise<string> {
  */
 export async function openDatabase(dataDir: string | null, withSeed: boolean, log: Logger): Promise<PGlite> {
   const existing = dataDir !== null && existsSync(join(dataDir, 'PG_VERSION'));
-  const key = withSeed && !existing ? await templateKey() : null;
-  const templatePath = key ? join(CACHE_DIR, `pglite-${key}.tar`) : null;
+  const templatePath = withSeed && !existing ? await templateFile() : null;
   const template = templatePath && existsSync(templatePath) ? new Blob([await readFile(templatePath)]) : null;
 
   const pglite = await PGlite.create(dataDir ?? undefined, template ? { loadDataDir: template } : {});
@@ -51,13 +50,39 @@ export async function openDatabase(dataDir: string | null, withSeed: boolean, lo
 
   if (templatePath && !template) {
     try {
-      const dump = await pglite.dumpDataDir('none');
-      await mkdir(CACHE_DIR, { recursive: true });
-      await writeFile(`${templatePath}.tmp`, Buffer.from(await dump.arrayBuffer()));
-      await rename(`${templatePath}.tmp`, templatePath);
+      await keep(pglite, templatePath);
     } catch (error) {
       log.warn({ err: error }, 'could not keep a copy of the new database; the next fresh start will create one again');
     }
   }
   return pglite;
+}
+
+const templateFile = async () => join(CACHE_DIR, `pglite-${await templateKey()}.tar`);
+
+async function keep(pglite: PGlite, path: string) {
+  const dump = await pglite.dumpDataDir('none');
+  await mkdir(CACHE_DIR, { recursive: true });
+  await writeFile(`${path}.tmp`, Buffer.from(await dump.arrayBuffer()));
+  await rename(`${path}.tmp`, path);
+}
+
+/**
+ * Makes the cached migrated and seeded database if it is missing, so that
+ * even the first `npm start` skips initdb (run by `npm install`).
+ */
+export async function prepareTemplate(log: Logger): Promise<void> {
+  const path = await templateFile();
+  if (existsSync(path)) return;
+  const started = performance.now();
+  const pglite = await PGlite.create();
+  try {
+    const sql = pgliteSql(pglite);
+    await migrate(sql);
+    await seed(sql);
+    await keep(pglite, path);
+  } finally {
+    await pglite.close();
+  }
+  log.info({ ms: Math.round(performance.now() - started), path }, 'embedded database prepared');
 }
