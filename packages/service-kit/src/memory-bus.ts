@@ -45,12 +45,6 @@ function partitionOf(key: string, partitions: number): number {
   return (h >>> 0) % partitions;
 }
 
-const sleep = (ms: number, signal: { stopped: boolean; wake?: () => void }) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.wake = () => (clearTimeout(timer), resolve());
-  });
-
 /**
  * The bus inside one process, with Kafka's semantics where the services rely
  * on them: a key always maps to the same partition, a partition is handled
@@ -70,7 +64,7 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
   const active = new Map<string, BusConsumer>();
   let writing: Promise<void> = Promise.resolve();
   let savingOffsets: Promise<void> = Promise.resolve();
-  let open_ = false;
+  let connected = false;
 
   function partitionsOf(topic: string): Partition[] {
     let list = topics.get(topic);
@@ -103,8 +97,7 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
   function append(topic: string, partition: number, entries: Entry[]) {
     const p = partitionsOf(topic)[partition]!;
     p.entries.push(...entries);
-    for (const wake of p.wake) wake();
-    p.wake.clear();
+    for (const wake of [...p.wake]) wake();
     trim(topic, partition, p);
   }
 
@@ -141,7 +134,6 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
       const path = join(dir!, 'log', name);
       const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.length > 0);
       const list = partitionsOf(topic);
-      let kept = 0;
       const keep: string[] = [];
       const stored = lines.flatMap((line) => {
         try {
@@ -159,23 +151,22 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
       for (const { line, entry } of stored) {
         if (entry.o < low[entry.p]!) continue;
         keep.push(line);
-        kept++;
       }
       list.forEach((p, i) => {
         const drop = low[i]! - p.base;
         p.entries.splice(0, drop);
         p.base = low[i]!;
       });
-      if (kept < lines.length) {
+      if (keep.length < lines.length) {
         await writeFile(`${path}.tmp`, keep.map((l) => `${l}\n`).join(''));
         await rename(`${path}.tmp`, path);
       }
-      log.info({ topic, entries: lines.length, kept }, 'bus log loaded');
+      log.info({ topic, entries: lines.length, kept: keep.length }, 'bus log loaded');
     }
   }
 
   async function consume(opts: ConsumeOptions): Promise<BusConsumer> {
-    if (!open_) throw new Error('bus is not connected');
+    if (!connected) throw new Error('bus is not connected');
     if (active.has(opts.group)) throw new Error(`group ${opts.group} already has a consumer in this process`);
     const durable = opts.from === 'earliest';
     const positions = committed.get(opts.group) ?? new Map<string, number>();
@@ -189,8 +180,21 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
         });
       await saveOffsets();
     }
-    const signal: { stopped: boolean; wake?: () => void } = { stopped: false };
+    let stopped = false;
     const wakers = new Set<() => void>();
+    /** Waits for `ms`, or for new messages when `on` is given; stop() ends every wait. */
+    const pause = (ms: number | null, on?: Partition) =>
+      new Promise<void>((resolve) => {
+        const timer = ms === null ? null : setTimeout(() => wake(), ms);
+        const wake = () => {
+          if (timer) clearTimeout(timer);
+          wakers.delete(wake);
+          on?.wake.delete(wake);
+          resolve();
+        };
+        wakers.add(wake);
+        on?.wake.add(wake);
+      });
 
     const loop = async (topic: string, partition: number) => {
       const p = partitionsOf(topic)[partition]!;
@@ -199,13 +203,9 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
       p.readers.add(reader);
       let failures = 0;
       try {
-        while (!signal.stopped) {
+        while (!stopped) {
           if (reader.pos >= end(p)) {
-            await new Promise<void>((resolve) => {
-              const wake = () => (wakers.delete(wake), resolve());
-              wakers.add(wake);
-              p.wake.add(wake);
-            });
+            await pause(null, p);
             continue;
           }
           const from = reader.pos;
@@ -219,7 +219,7 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
             failures++;
             const delay = Math.min(retryMs * 2 ** (failures - 1), 5_000);
             log.warn({ err: error, group: opts.group, topic, partition, offset: from, retryInMs: delay }, 'handler failed; delivering the chunk again');
-            await sleep(delay, signal);
+            await pause(delay);
             continue;
           }
           reader.pos = from + chunk.length;
@@ -235,11 +235,10 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
 
     const loops = opts.topics.flatMap((topic) => Array.from({ length: partitions }, (_, i) => loop(topic, i)));
     const handle: BusConsumer = {
-      ready: () => !signal.stopped,
+      ready: () => !stopped,
       async stop() {
-        if (signal.stopped) return;
-        signal.stopped = true;
-        signal.wake?.();
+        if (stopped) return;
+        stopped = true;
         for (const wake of [...wakers]) wake();
         await Promise.all(loops);
         active.delete(opts.group);
@@ -251,13 +250,13 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
 
   return {
     async connect() {
-      if (open_) return;
+      if (connected) return;
       if (dir) await load();
-      open_ = true;
+      connected = true;
     },
-    connected: () => open_,
+    connected: () => connected,
     publish(records: BusRecord[]) {
-      if (!open_) return Promise.reject(new Error('bus is not connected'));
+      if (!connected) return Promise.reject(new Error('bus is not connected'));
       const grouped = new Map<string, Map<number, Entry[]>>();
       for (const { topic, key, value, headers } of records) {
         const partition = partitionOf(key, partitions);
@@ -298,7 +297,7 @@ export function createMemoryBus({ partitions, dir, log, retryMs = 100, trimAbove
       await savingOffsets;
       for (const fh of files.values()) await fh.close();
       files.clear();
-      open_ = false;
+      connected = false;
     },
   };
 }
