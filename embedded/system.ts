@@ -8,6 +8,7 @@ import { createSeatCatalog } from '../subgraphs/bookings/src/api/catalog.ts';
 import { createMemoryPendingStore } from '../subgraphs/bookings/src/api/pending.ts';
 import { createBatchingPublisher } from '../subgraphs/bookings/src/api/publisher.ts';
 import { createBookingReader, createDbSeatSource } from '../subgraphs/bookings/src/api/reader.ts';
+import { WORKER_DEFAULTS } from '../subgraphs/bookings/src/config.ts';
 import { createPgliteDb } from '../subgraphs/bookings/src/db.ts';
 import { pgliteConnection } from '../subgraphs/bookings/src/relay/pglite-connection.ts';
 import { createOutboxRelay } from '../subgraphs/bookings/src/relay/relay.ts';
@@ -30,31 +31,36 @@ import { openDatabase } from './database.ts';
 export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Service & { url(): string } {
   const dataDir = config.IN_MEMORY ? null : resolve(config.DATA_DIR);
   const topics = topicNames('');
-  const started: Service[] = [];
+  /** What start() opened, to close in reverse order. */
+  const stops: (() => Promise<void>)[] = [];
   let gatewayPort = config.PORT;
   const roleLog = (role: string) => log.child({ role });
+  const run = async <S extends Service>(service: S): Promise<S> => {
+    await service.start();
+    stops.push(() => service.stop());
+    return service;
+  };
 
   return {
     url: () => `http://localhost:${gatewayPort}`,
     async start() {
       if (dataDir) await mkdir(dataDir, { recursive: true });
       const pglite = await openDatabase(dataDir ? join(dataDir, 'postgres') : null, config.SEED, log);
-      started.push({ start: async () => undefined, stop: () => pglite.close() });
+      stops.push(() => pglite.close());
       const sql = pgliteSql(pglite);
       const db = createPgliteDb(pglite);
 
       const bus = createMemoryBus({ partitions: TOPIC_PARTITIONS, dir: dataDir ? join(dataDir, 'bus') : undefined, log: roleLog('bus') });
       await bus.connect();
-      started.push({ start: async () => undefined, stop: () => bus.close() });
+      stops.push(() => bus.close());
 
       // The read model lives in memory: rebuilt from PostgreSQL, then kept current by the projector.
       const store = createMemoryReadStore();
       const rebuilt = await reconcile(createSqlTruthSource(sql), store);
       log.info({ events: rebuilt.events, seats: rebuilt.seats }, 'read model built');
 
-      const publisher = createBatchingPublisher(bus, topics.bookingRequests);
-      const roles: Service[] = [
-        createProjector({ bus, group: 'events-projector', store, topic: topics.seatStatus, deadLetterTopic: topics.seatStatusDeadLetter, log: roleLog('projector') }),
+      await run(createProjector({ bus, group: 'events-projector', store, topic: topics.seatStatus, deadLetterTopic: topics.seatStatusDeadLetter, log: roleLog('projector') }));
+      await run(
         createBookingWorker({
           bus,
           group: 'booking-worker',
@@ -62,11 +68,14 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           locks: createMemoryLockService(),
           topics,
           log: roleLog('worker'),
-          batchSize: 500,
-          lockTtlMs: 10_000,
+          batchSize: WORKER_DEFAULTS.WORKER_BATCH_SIZE,
+          lockTtlMs: WORKER_DEFAULTS.LOCK_TTL_MS,
           lockPrefix: '',
         }),
-        createOutboxRelay({ connect: async () => pgliteConnection(pglite), bus, log: roleLog('relay'), batchSize: 1000 }),
+      );
+      await run(createOutboxRelay({ connect: async () => pgliteConnection(pglite), bus, log: roleLog('relay'), batchSize: WORKER_DEFAULTS.RELAY_BATCH_SIZE }));
+      const publisher = createBatchingPublisher(bus, topics.bookingRequests);
+      const bookings = await run(
         createBookingsApi({
           log: roleLog('bookings'),
           port: config.BOOKINGS_PORT,
@@ -78,33 +87,26 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           readiness: async () => ({ bus: bus.connected() }),
           close: () => publisher.flush(),
         }),
-      ];
-      for (const role of roles) {
-        await role.start();
-        started.push(role);
-      }
-      const bookingsPort = (roles[3] as ReturnType<typeof createBookingsApi>).port();
-      const events = createEventsApi({ store, log: roleLog('events'), port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined });
-      await events.start();
-      started.push(events);
-      const gateway = createGateway(
-        {
-          ...config,
-          KAFKA_TOPIC_PREFIX: '',
-          BOOKINGS_URL: `http://127.0.0.1:${bookingsPort}/graphql`,
-          EVENTS_URL: `http://127.0.0.1:${events.port()}/graphql`,
-        },
-        roleLog('gateway'),
-        bus,
       );
-      await gateway.start();
-      started.push(gateway);
+      const events = await run(createEventsApi({ store, log: roleLog('events'), port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined }));
+      const gateway = await run(
+        createGateway(
+          {
+            ...config,
+            KAFKA_TOPIC_PREFIX: '',
+            BOOKINGS_URL: `http://127.0.0.1:${bookings.port()}/graphql`,
+            EVENTS_URL: `http://127.0.0.1:${events.port()}/graphql`,
+          },
+          roleLog('gateway'),
+          bus,
+        ),
+      );
       gatewayPort = gateway.port();
     },
     async stop() {
       // Reverse order: stop taking requests first, close storage last.
-      for (const service of started.splice(0).reverse()) {
-        await service.stop().catch((error: unknown) => log.error({ err: error }, 'stop failed'));
+      for (const stop of stops.splice(0).reverse()) {
+        await stop().catch((error: unknown) => log.error({ err: error }, 'stop failed'));
       }
     },
   };

@@ -1,11 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { freePort } from './stack.ts';
+import { freePort, ROOT } from './stack.ts';
 import { GiveUp, waitFor } from './wait.ts';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface Embedded {
   /** The gateway: pages, REST, GraphQL and subscriptions. */

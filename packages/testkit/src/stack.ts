@@ -11,7 +11,8 @@ import { createDatabase, dropDatabase } from '../../../prisma/migrate.ts';
 import { setup } from '../../../scripts/lib/setup.ts';
 import { GiveUp, waitFor } from './wait.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository's root directory. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(execFile);
 
 /** Where the real services listen; the defaults are those of scripts/services/up.sh. */

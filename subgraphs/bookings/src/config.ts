@@ -1,5 +1,8 @@
 import { common, env, kafka, loadConfig } from '@booking/config';
 
+/** Defaults of the worker and relay, shared with embedded mode. */
+export const WORKER_DEFAULTS = { WORKER_BATCH_SIZE: 500, LOCK_TTL_MS: 10_000, RELAY_BATCH_SIZE: 1000 } as const;
+
 const database = { DATABASE_URL: env.url(['postgres', 'postgresql']) };
 const redis = { REDIS_URL: env.url(['redis', 'rediss']), REDIS_KEY_PREFIX: env.name('') };
 
@@ -20,15 +23,15 @@ export const loadWorkerConfig = (e?: Record<string, string | undefined>) =>
       ...redis,
       HEALTH_PORT: env.port(4011),
       /** Requests decided per database transaction. */
-      WORKER_BATCH_SIZE: env.int(500, 1),
-      LOCK_TTL_MS: env.int(10_000, 100),
+      WORKER_BATCH_SIZE: env.int(WORKER_DEFAULTS.WORKER_BATCH_SIZE, 1),
+      LOCK_TTL_MS: env.int(WORKER_DEFAULTS.LOCK_TTL_MS, 100),
       DB_POOL_SIZE: env.int(4, 1),
     },
     e,
   );
 
 export const loadRelayConfig = (e?: Record<string, string | undefined>) =>
-  loadConfig('outbox-relay', { ...common, ...database, ...kafka, HEALTH_PORT: env.port(4012), RELAY_BATCH_SIZE: env.int(1000, 1) }, e);
+  loadConfig('outbox-relay', { ...common, ...database, ...kafka, HEALTH_PORT: env.port(4012), RELAY_BATCH_SIZE: env.int(WORKER_DEFAULTS.RELAY_BATCH_SIZE, 1) }, e);
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

@@ -34,7 +34,12 @@ export function createMemoryPendingStore(ttlSeconds = DAY_SECONDS, now = () => D
   return {
     async put(booking) {
       const t = now();
-      for (const [id, e] of entries) if (e.expires <= t) entries.delete(id);
+      // Entries share one TTL, so the oldest come first: drop expired ones from the front.
+      for (const [id, e] of entries) {
+        if (e.expires > t) break;
+        entries.delete(id);
+      }
+      entries.delete(booking.id); // a repeated put moves to the back
       entries.set(booking.id, { booking, expires: t + ttlSeconds * 1000 });
     },
     async get(id) {

@@ -96,8 +96,7 @@ export function createOutboxRelay({ connect: open, bus, log, batchSize, retryMs 
   async function connect(): Promise<void> {
     let c: OutboxConnection | null = null;
     try {
-      c = await open();
-      const opened = c;
+      const opened = (c = await open());
       opened.onLost((err) => {
         reachable = false;
         log.warn({ err }, 'outbox connection lost');
