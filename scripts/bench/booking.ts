@@ -18,7 +18,7 @@
  * --no-write, prepends a dated section to docs/benchmarks.md.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon, { type RequestSpec, type Result } from 'autocannon';
@@ -31,10 +31,9 @@ import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts'
 import { createSqlTruthSource } from '../../subgraphs/events/src/reconcile/sql-source.ts';
 import { reconcile } from '../../subgraphs/events/src/reconcile/reconcile.ts';
 import { cpuSnapshot, cpuUsage, type CpuSnapshot, type CpuUsage } from './cpu.ts';
-import { machine } from './machine.ts';
+import { machine, recordRun } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DOC = `${ROOT}docs/benchmarks.md`;
 
 const TARGETS = { intakeRps: 2000, intakeP99Ms: 100, seatsPerSec: 2000 };
 const INTAKE_EVENT = 'arena10k';
@@ -405,21 +404,6 @@ as measured, newest first.
 `;
 const MARKER = '<!-- runs: new sections are inserted below this line -->';
 
-function writeDoc(r: Report) {
-  const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
-  const section = docSection(r);
-  let next: string;
-  if (current.includes(MARKER)) {
-    const at = current.indexOf(MARKER) + MARKER.length;
-    next = `${current.slice(0, at)}\n\n${section}\n${current.slice(at).replace(/^\n+/, '\n')}`;
-  } else if (current.trim()) {
-    next = `${INTRO}\n${section}\n\n${current}`;
-  } else {
-    next = `${INTRO}\n${section}`;
-  }
-  writeFileSync(DOC, `${next.trimEnd()}\n`);
-  say(`wrote a section to ${DOC}`);
-}
 
 // ---------------------------------------------------------------- main
 
@@ -619,7 +603,7 @@ async function measure(
     report.notes.push('worker batch lines are logged at info; run with `--log-level info` to get batch sizes and commit times');
 
   printReport(report);
-  if (opts.write) writeDoc(report);
+  if (opts.write) recordRun(MARKER, INTRO, docSection(report));
 }
 
 try {

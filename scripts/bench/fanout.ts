@@ -37,7 +37,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -47,10 +47,9 @@ import { topicNames, type BookingRequestMessage } from '@booking/contracts';
 import { createKafka, createProducer } from '@booking/service-kit';
 import { serviceEnv, startStack, type Stack } from '@booking/testkit';
 import { cpuSnapshot, cpuUsage, type CpuUsage } from './cpu.ts';
-import { machine } from './machine.ts';
+import { machine, recordRun } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DOC = `${ROOT}docs/benchmarks.md`;
 const EVENT = 'arena10k';
 const QUERY = 'subscription($eventId: ID!) { seatStatusChanged(eventId: $eventId) { seatId status version } }';
 const TARGETS = { p99Ms: 1000, bytesPerSubscriber: 10 * 1024, firstP99Ms: 50 };
@@ -397,14 +396,6 @@ function docSection(r: Report, command: string): string {
   return lines.join('\n');
 }
 
-function writeDoc(r: Report, command: string) {
-  let current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
-  if (!current.includes(MARKER)) current = `${current.trimEnd()}\n\n${INTRO}`;
-  const at = current.indexOf(MARKER) + MARKER.length;
-  const next = `${current.slice(0, at)}\n\n${docSection(r, command)}\n${current.slice(at).replace(/^\n+/, '\n')}`;
-  writeFileSync(DOC, `${next.trimEnd()}\n`);
-  say(`wrote a section to ${DOC}`);
-}
 
 // ---------------------------------------------------------------- main
 
@@ -519,7 +510,7 @@ async function main() {
       'Commit -> first subscriber grows with N because one change reaches every subscription in the same turn of the event loop and their steps interleave as microtasks; the first socket write waits for part of the others.',
     );
     printReport(report);
-    if (!args['no-write']) writeDoc(report, command);
+    if (!args['no-write']) recordRun(MARKER, INTRO, docSection(report, command));
   } finally {
     await stopAll();
   }

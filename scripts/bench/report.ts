@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +37,18 @@ export function machine() {
     loadAtStart: os.loadavg(),
     commit,
   };
+}
+
+/**
+ * Inserts a run's section into docs/benchmarks.md right below `marker`
+ * (newest first); when the marker is missing, `intro` (which must contain
+ * it) is appended to the document first.
+ */
+export function recordRun(marker: string, intro: string, section: string): void {
+  const doc = `${ROOT}docs/benchmarks.md`;
+  let current = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+  if (!current.includes(marker)) current = `${current.trimEnd()}\n\n${intro}`;
+  const at = current.indexOf(marker) + marker.length;
+  writeFileSync(doc, `${`${current.slice(0, at)}\n\n${section.trimEnd()}\n${current.slice(at).replace(/^\n+/, '\n')}`.trim()}\n`);
+  process.stderr.write(`wrote a section to ${doc}\n`);
 }

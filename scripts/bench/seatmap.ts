@@ -13,12 +13,10 @@
  * docs/benchmarks.md under the seat-map heading.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { GiveUp, gql, launchBrowser, startStack, waitFor, type Stack } from '@booking/testkit';
+import { CHROMIUM, GiveUp, gql, launchBrowser, startStack, waitFor, type Stack } from '@booking/testkit';
+import { machine, recordRun } from './report.ts';
 import { buildWeb } from '../../web/build.ts';
 
 // Callbacks given to page.evaluate run in the page but are checked with this
@@ -28,10 +26,14 @@ declare const document: {
   getElementsByTagName(name: string): { length: number };
 };
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DOC = `${ROOT}docs/benchmarks.md`;
-const HEADING = '## Seat-map page (`scripts/bench/seatmap.ts`)';
 const MARKER = '<!-- seat-map runs: new sections are inserted below this line -->';
+const INTRO = `## Seat-map page (\`scripts/bench/seatmap.ts\`)
+
+The page at \`/\` drawing \`arena10k\` in headless Chromium, and applying live
+changes, measured with the page's own performance entries. Newest first.
+
+${MARKER}
+`;
 
 const { values: opts } = parseArgs({
   options: {
@@ -61,19 +63,6 @@ function stats(values: number[]): Stats {
 }
 const ms = (s: Stats, digits = 0) => `${fmt(s.median, digits)} / ${fmt(s.p95, digits)} / ${fmt(s.max, digits)} ms`;
 
-function machine() {
-  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!scripts/bench', ':!docs/benchmarks.md'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    if (dirty) commit += ' with uncommitted changes';
-  } catch {
-    /* not a git checkout */
-  }
-  const chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  return { nproc: os.availableParallelism(), model, node: process.version, chromium, load: os.loadavg(), commit };
-}
 
 const entries = (page: Page, name: string) =>
   page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((e) => ({ duration: e.duration })), name);
@@ -97,6 +86,7 @@ async function openMap(browser: Browser, url: string): Promise<Page> {
 
 async function main() {
   const m = machine();
+  const chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   say('building the pages');
   await buildWeb();
   let stack: Stack | undefined;
@@ -165,7 +155,7 @@ async function main() {
       const section = [
         `### ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — arena10k render ${fmt(stats(loads.map((l) => l.render)).median)} ms, live change ${fmt(stats(painted).median, 1)} ms to paint`,
         '',
-        `- Machine: ${m.nproc} cores, shared with every service of the stack and with other work (${m.model}), load average at start ${m.load.map((x) => x.toFixed(2)).join(' / ')}; Node ${m.node}; ${m.chromium}, headless, 1400x1000.`,
+        `- Machine: ${m.nproc} cores, shared with every service of the stack and with other work (${m.model}), load average at start ${m.loadAtStart.map((x) => x.toFixed(2)).join(' / ')}; Node ${m.node}; ${chromium}, headless, 1400x1000.`,
         `- Command: \`${command}\`; code ${m.commit}; stack \`${stack.name}\` through NGINX.`,
         '',
         '| Figure | Measured |',
@@ -173,14 +163,7 @@ async function main() {
         ...rows.map(([k, v]) => `| ${k} | ${v} |`),
         '',
       ].join('\n');
-      let doc = readFileSync(DOC, 'utf8');
-      if (!doc.includes(MARKER)) {
-        doc = `${doc.trimEnd()}\n\n${HEADING}\n\nThe page at \`/\` drawing \`arena10k\` in headless Chromium, and applying live\nchanges, measured with the page's own performance entries. Newest first.\n\n${MARKER}\n`;
-      }
-      const at = doc.indexOf(MARKER) + MARKER.length;
-      doc = `${doc.slice(0, at)}\n\n${section}${doc.slice(at).replace(/^\n+/, '\n')}`;
-      writeFileSync(DOC, `${doc.trimEnd()}\n`);
-      say(`wrote a section to ${DOC}`);
+      recordRun(MARKER, INTRO, section);
     }
   } finally {
     await browser?.close();

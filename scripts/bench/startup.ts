@@ -16,19 +16,25 @@
  * Prints a table and inserts it into docs/benchmarks.md under the start-up
  * heading (newest first) unless --no-write.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machine, recordRun } from './report.ts';
 import { freePort } from '@booking/testkit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DOC = `${ROOT}docs/benchmarks.md`;
 const CACHE = `${ROOT}node_modules/.cache/booking-embedded`;
-const HEADING = '## Embedded start-up (`scripts/bench/startup.ts`)';
 const MARKER = '<!-- start-up runs: new sections are inserted below this line -->';
+const INTRO = `## Embedded start-up (\`scripts/bench/startup.ts\`)
+
+From the start command to a ready system in embedded mode (target: 5 s on
+the 2-core development machine). Newest first.
+
+${MARKER}
+`;
 const say = (m: string) => process.stderr.write(`[startup] ${m}\n`);
 
 /** One start: ms to ready and to the first REST answer; the process is stopped after. */
@@ -64,16 +70,6 @@ async function startOnce(args: string[], dataDir: string | null): Promise<{ read
   }
 }
 
-function machine() {
-  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown';
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    /* not a git checkout */
-  }
-  return { nproc: os.availableParallelism(), model, node: process.version, load: os.loadavg().map((l) => l.toFixed(2)).join(' '), commit };
-}
 
 async function main() {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'no-write': { type: 'boolean', default: false } } });
@@ -118,7 +114,7 @@ async function main() {
   const section = [
     `### ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — ready in ${Math.round(median(results.existing!.map((r) => r.ready)))} ms (restart), ${Math.round(median(results.uncached!.map((r) => r.ready)))} ms (no cached database)`,
     '',
-    `Machine: ${m.nproc} cores (${m.model}), Node ${m.node}, load average ${m.load} at the start, commit ${m.commit}. ${runs} runs each; median (all runs).`,
+    `Machine: ${m.nproc} cores (${m.model}), Node ${m.node}, load average ${m.loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, commit ${m.commit}. ${runs} runs each; median (all runs).`,
     '',
     '| Start | `npm start` -> /readyz 200 | -> first `GET /api/events` |',
     '|---|---|---|',
@@ -127,13 +123,7 @@ async function main() {
   ].join('\n');
   process.stdout.write(`${section}\n`);
   if (values['no-write']) return;
-  let doc = readFileSync(DOC, 'utf8');
-  if (!doc.includes(MARKER)) {
-    doc = `${doc.trimEnd()}\n\n${HEADING}\n\nFrom the start command to a ready system in embedded mode (target: 5 s on\nthe 2-core development machine). Newest first.\n\n${MARKER}\n`;
-  }
-  const at = doc.indexOf(MARKER) + MARKER.length;
-  writeFileSync(DOC, `${`${doc.slice(0, at)}\n\n${section}${doc.slice(at).replace(/^\n+/, '\n')}`.trimEnd()}\n`);
-  say(`wrote a section to ${DOC}`);
+  recordRun(MARKER, INTRO, section);
 }
 
 await main();
