@@ -1,4 +1,4 @@
-import { common, env, loadConfig, z } from '@booking/config';
+import { common, env, jwt, jwtProblems, loadConfig, z } from '@booking/config';
 import { gatewaySettings } from '../gateway/src/config.ts';
 
 /** Embedded mode: every part in one process, nothing to install or start. */
@@ -7,8 +7,9 @@ export const loadEmbeddedConfig = (e?: Record<string, string | undefined>) =>
     'embedded',
     {
       ...common,
+      ...jwt,
       ...gatewaySettings,
-      /** Only this machine by default: the demo trusts the x-user-id header. */
+      /** Only this machine by default: outside production anyone can sign in as anyone (POST /auth/dev-token). */
       HOST: z.string().min(1).default('127.0.0.1'),
       PORT: env.port(4000),
       BOOKINGS_PORT: env.port(4001),
@@ -21,5 +22,6 @@ export const loadEmbeddedConfig = (e?: Record<string, string | undefined>) =>
       SEED: env.bool(true),
     },
     e,
+    jwtProblems,
   );
 export type EmbeddedConfig = ReturnType<typeof loadEmbeddedConfig>;

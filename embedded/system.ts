@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
-import { createMemoryBus, pgliteSql, type Logger, type Service } from '@booking/service-kit';
+import { createMemoryBus, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
 import { createBookingsApi } from '../subgraphs/bookings/src/api/app.ts';
 import { createSeatCatalog } from '../subgraphs/bookings/src/api/catalog.ts';
@@ -35,6 +35,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
   const stops: (() => Promise<void>)[] = [];
   let gatewayPort = config.PORT;
   const roleLog = (role: string) => log.child({ role });
+  const verifier = createVerifier(config);
   const run = async <S extends Service>(service: S): Promise<S> => {
     await service.start();
     stops.push(() => service.stop());
@@ -78,6 +79,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
       const bookings = await run(
         createBookingsApi({
           log: roleLog('bookings'),
+          verifier,
           port: config.BOOKINGS_PORT,
           host: '127.0.0.1',
           catalog: createSeatCatalog(createDbSeatSource(db)),
@@ -88,7 +90,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           close: () => publisher.flush(),
         }),
       );
-      const events = await run(createEventsApi({ store, log: roleLog('events'), port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined }));
+      const events = await run(createEventsApi({ store, log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined }));
       const gateway = await run(
         createGateway(
           {

@@ -22,7 +22,7 @@ const apply = (change: Seat) => {
   console.log(`${change.id} -> ${change.status} (version ${change.version})`);
 };
 
-const client = createClient({ url: `${base.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { 'x-user-id': 'viewer' } });
+const client = createClient({ url: `${base.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket });
 client.subscribe<{ seatStatusChanged: { seatId: string; status: string; version: number } }>(
   { query: 'subscription($id: ID!) { seatStatusChanged(eventId: $id) { seatId status version } }', variables: { id: eventId } },
   {

@@ -1,4 +1,4 @@
-import { common, env, kafka, loadConfig, z } from '@booking/config';
+import { common, env, jwt, jwtProblems, kafka, loadConfig, z } from '@booking/config';
 
 /** Settings of the gateway itself, in either mode. */
 export const gatewaySettings = {
@@ -23,11 +23,13 @@ export const loadGatewayConfig = (e?: Record<string, string | undefined>) =>
     {
       ...common,
       ...kafka,
+      ...jwt,
       ...gatewaySettings,
       PORT: env.port(4000),
       BOOKINGS_URL: env.url(['http', 'https']),
       EVENTS_URL: env.url(['http', 'https']),
     },
     e,
+    jwtProblems,
   );
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

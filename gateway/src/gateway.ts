@@ -11,12 +11,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { topicNames, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
-import { formatError, handleHealth, type Bus, type Logger, type Service } from '@booking/service-kit';
+import { createVerifier, formatError, handleHealth, localSigner, type Bus, type Logger, type Service } from '@booking/service-kit';
 import { createSubscriptionFeed } from './subscriptions/feed.ts';
 import { createHub } from './subscriptions/hub.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import type { GatewayConfig } from './config.ts';
-import { identityFromHeaders, type GatewayContext } from './context.ts';
+import { devSignInRouter } from './auth.ts';
+import { callerFrom, unauthenticatedStatus, type GatewayContext } from './context.ts';
 import { operationLimits } from './limits.ts';
 import { restRouter, type Execute } from './rest.ts';
 import { webRouter } from './web.ts';
@@ -28,6 +29,8 @@ export type GatewayOptions = Omit<GatewayConfig, 'KAFKA_BROKERS'>;
 
 /** `bus` must be connected before start; the caller closes it after stop. */
 export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Service & { port(): number } {
+  const verifier = createVerifier(config);
+  const identify = (authorization: unknown) => callerFrom(verifier, authorization);
   const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
@@ -38,7 +41,8 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
         // client took ~17 % of the gateway's CPU in profiles (docs/benchmarks.md).
         fetcher: fetch as unknown as Fetcher,
         willSendRequest({ request, context }) {
-          if (context.userId) request.http?.headers.set('x-user-id', context.userId);
+          // The subgraphs verify the end user's token themselves, as behind any federation router.
+          if (context.caller) request.http?.headers.set('authorization', context.caller.authorization);
         },
       }),
   });
@@ -64,13 +68,14 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       operationLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_FIELDS),
+      unauthenticatedStatus,
     ],
   });
   let started = false;
   let boundPort = config.PORT;
 
-  const execute: Execute = async (query, variables, userId) => {
-    const response = await server.executeOperation({ query, variables }, { contextValue: { userId } });
+  const execute: Execute = async (query, variables, caller) => {
+    const response = await server.executeOperation({ query, variables }, { contextValue: { caller } });
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     return response.body.singleResult as Awaited<ReturnType<Execute>>;
   };
@@ -93,6 +98,7 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
         httpServer,
         apiSchema: apiSchema!,
         execute,
+        identify,
         ...hubs,
         log,
         maxDepth: config.GRAPHQL_MAX_DEPTH,
@@ -133,9 +139,13 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
           ].join('\n'),
         );
       });
-      app.use('/api', restRouter(execute));
+      // Outside production anyone may act as anyone: a REST booking acts for
+      // the body's userId, as the original API did, and pages sign in by name.
+      const actAs = config.NODE_ENV === 'production' ? null : localSigner(config);
+      if (actAs) app.use('/auth', devSignInRouter(actAs));
+      app.use('/api', restRouter({ execute, identify, actAs }));
       app.use(webRouter(config, log, () => apiSchema));
-      app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(server, { context: async ({ req }) => identityFromHeaders(req.headers) }));
+      app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(server, { context: async ({ req }) => ({ caller: await identify(req.headers.authorization) }) }));
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         // A deep accept queue: a burst of new connections waits instead of being dropped.

@@ -1,13 +1,30 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isId, isUserId } from '@booking/booking-core';
 import { ErrorCode } from '@booking/contracts';
+import type { Identity } from '@booking/service-kit';
+import type { Caller } from './context.ts';
 
 export interface GraphQLResult {
   data?: Record<string, unknown> | null;
   errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
 }
 
-export type Execute = (query: string, variables: Record<string, unknown>, userId: string | null) => Promise<GraphQLResult>;
+export type Execute = (query: string, variables: Record<string, unknown>, caller: Caller | null) => Promise<GraphQLResult>;
+
+export interface RestDeps {
+  execute: Execute;
+  /** The caller named by an `Authorization` value; throws a GraphQLError for a refused token. */
+  identify: (authorization: unknown) => Promise<Caller | null>;
+  /**
+   * Signs a short-lived token for a user, so a booking without a token acts
+   * for the body's `userId` as the original API did; null where a token is
+   * required (production).
+   */
+  actAs: ((identity: Identity, ttl: number) => Promise<string>) | null;
+}
+
+/** Lifetime of a token made for one REST booking: that request only. */
+const ACT_AS_TTL_S = 60;
 
 const EVENTS = /* GraphQL */ `query RestEvents { events { id name venue startsAt } }`;
 const EVENT = /* GraphQL */ `query RestEvent($id: ID!) { event(id: $id) { id name venue startsAt seats { id status bookedBy } } }`;
@@ -45,7 +62,7 @@ function sendErrors(res: Response, errors: NonNullable<GraphQLResult['errors']>)
  * status codes. Every route runs a GraphQL operation through the gateway, so
  * REST and GraphQL share validation, authorization and limits.
  */
-export function restRouter(execute: Execute): Router {
+export function restRouter({ execute, identify, actAs }: RestDeps): Router {
   const router = express.Router();
 
   router.get('/events', async (_req, res) => {
@@ -68,6 +85,12 @@ export function restRouter(execute: Execute): Router {
   });
 
   router.post('/book', express.json({ limit: '16kb' }), async (req, res) => {
+    let caller: Caller | null;
+    try {
+      caller = await identify(req.headers.authorization);
+    } catch (error) {
+      return fail(res, 401, ErrorCode.UNAUTHENTICATED, (error as Error).message);
+    }
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'body must be a JSON object {userId, eventId, seatId}');
@@ -78,7 +101,10 @@ export function restRouter(execute: Execute): Router {
     if (!isUserId(userId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'userId must be 1-64 letters, digits, "_", ".", ":", "@" or "-"');
     if (!isId(eventId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'eventId is malformed');
     if (!isId(seatId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'seatId is malformed');
-    const result = await execute(BOOK, { input: { eventId, seatIds: [seatId] } }, userId);
+    if (caller && caller.userId !== userId) return fail(res, 403, ErrorCode.FORBIDDEN, 'userId must be the subject of the token');
+    if (!caller && !actAs) return fail(res, 401, ErrorCode.UNAUTHENTICATED, 'a token is required: send "Authorization: Bearer <JWT>"');
+    caller ??= { userId, roles: [], authorization: `Bearer ${await actAs!({ userId, roles: [] }, ACT_AS_TTL_S)}` };
+    const result = await execute(BOOK, { input: { eventId, seatIds: [seatId] } }, caller);
     if (result.errors?.length) return sendErrors(res, result.errors);
     const booking = result.data?.requestBooking as { id: string; status: string };
     res.status(202).json({ message: 'Booking request accepted', requestId: booking.id, status: booking.status });

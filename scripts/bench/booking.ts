@@ -6,8 +6,8 @@
  *
  * 1. Intake: autocannon POSTs requestBooking mutations through the stack's
  *    NGINX for a fixed time at a fixed connection count (one seat of arena10k
- *    and a fresh user per request) and measures requests/s and the latency of
- *    the PENDING answer.
+ *    and one of 5,000 users, each with its token, per request) and measures
+ *    requests/s and the latency of the PENDING answer.
  * 2. Processing: with the worker stopped, N one-seat requests for N distinct
  *    AVAILABLE seats are published straight to `<prefix>booking-requests`;
  *    the worker is started and timed until all N bookings are in PostgreSQL
@@ -25,7 +25,7 @@ import autocannon, { type RequestSpec, type Result } from 'autocannon';
 import { pino } from 'pino';
 import { topicNames, type BookingRequestMessage } from '@booking/contracts';
 import { createKafka, createProducer, pgSql } from '@booking/service-kit';
-import { gql, serviceEnv, startStack, type Stack } from '@booking/testkit';
+import { authorizations, gql, serviceEnv, startStack, type Stack } from '@booking/testkit';
 import { arena, seed, SEED_EVENTS } from '../../prisma/seed.ts';
 import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
 import { createSqlTruthSource } from '../../subgraphs/events/src/reconcile/sql-source.ts';
@@ -110,6 +110,8 @@ interface IntakeTally {
 let seq = 0; // shared by warm-up and measured run, so every request gets a fresh seat/user
 const ARENA_SEATS = SEED_EVENTS.find((e) => e.id === INTAKE_EVENT)!.seats.map((s) => s.id);
 const userTag = randomBytes(3).toString('hex');
+/** Distinct callers, cycled through (tokens are signed before the run). */
+const callers = await authorizations(`bench-${userTag}-`, 5000);
 
 function intakeRequests(tally: IntakeTally): RequestSpec[] {
   return [
@@ -118,7 +120,7 @@ function intakeRequests(tally: IntakeTally): RequestSpec[] {
       path: '/graphql',
       setupRequest(req) {
         const i = seq++;
-        req.headers = { 'content-type': 'application/json', 'x-user-id': `bench-${userTag}-${i}` };
+        req.headers = { 'content-type': 'application/json', authorization: callers[i % callers.length]! };
         req.body = JSON.stringify({ query: MUTATION, variables: { input: { eventId: INTAKE_EVENT, seatIds: [ARENA_SEATS[i % ARENA_SEATS.length]] } } });
         return req;
       },

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { startStack, type Role, type Stack } from '@booking/testkit';
+import { authorizations, startStack, type Role, type Stack } from '@booking/testkit';
 import { SEED_EVENTS } from '../../prisma/seed.ts';
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
 
@@ -30,6 +30,8 @@ const extraEnv = Object.fromEntries(values.env.map((kv) => kv.split('=') as [str
 const MUTATION = 'mutation($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }';
 const seats = SEED_EVENTS.find((e) => e.id === 'arena10k')!.seats.map((s) => s.id);
 let seq = 0;
+/** Distinct callers, cycled through (tokens are signed before the run). */
+const callers = await authorizations('layers-', 5000);
 
 let stack: Stack | undefined;
 process.once('SIGINT', () => void stack?.stop().finally(() => process.exit(130)));
@@ -54,7 +56,7 @@ try {
             method: 'POST',
             setupRequest(req) {
               const i = seq++;
-              req.headers = { 'content-type': 'application/json', 'x-user-id': `layers-${i}` };
+              req.headers = { 'content-type': 'application/json', authorization: callers[i % callers.length]! };
               req.body = JSON.stringify({ query: MUTATION, variables: { input: { eventId: 'arena10k', seatIds: [seats[i % seats.length]] } } });
               return req;
             },

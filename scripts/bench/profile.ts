@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { startStack, type Role, type Stack } from '@booking/testkit';
+import { authorizations, startStack, type Role, type Stack } from '@booking/testkit';
 import { SEED_EVENTS } from '../../prisma/seed.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,6 +33,8 @@ if (!ENTRY[role]) throw new Error(`--role must be one of ${Object.keys(ENTRY).jo
 const MUTATION = 'mutation($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }';
 const seats = SEED_EVENTS.find((e) => e.id === 'arena10k')!.seats.map((s) => s.id);
 let seq = 0;
+/** Distinct callers, cycled through (tokens are signed before the run). */
+const callers = await authorizations('prof-', 5000);
 
 function childPid(entry: string): number {
   for (const name of readdirSync('/proc')) {
@@ -121,7 +123,7 @@ try {
           method: 'POST',
           setupRequest(req) {
             const i = seq++;
-            req.headers = { 'content-type': 'application/json', 'x-user-id': `prof-${i}` };
+            req.headers = { 'content-type': 'application/json', authorization: callers[i % callers.length]! };
             req.body = JSON.stringify({ query: MUTATION, variables: { input: { eventId: 'arena10k', seatIds: [seats[i % seats.length]] } } });
             return req;
           },

@@ -2,7 +2,7 @@ import { createClient } from 'graphql-ws';
 import { Kafka, logLevel } from 'kafkajs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceEnv, startStack, waitFor, type Stack } from '@booking/testkit';
+import { authorization, serviceEnv, startStack, waitFor, type Stack } from '@booking/testkit';
 import { requestBooking } from './helpers.ts';
 import { collect, probes, subscribed, wsClients } from './ws.ts';
 
@@ -235,12 +235,13 @@ describe('connection lifecycle', () => {
 
   /** Opens `n` sockets at once, each with one subscription; waits until the gateway holds exactly them, then closes them all. */
   async function wave(n: number, bookingId: string) {
+    const auth = await authorization('cycler');
     const batch = Array.from({ length: n }, (_, i) => {
       const client = createClient({
         // Straight to the gateway, whose sockets are the subject; NGINX would only add load.
         url: `${stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`,
         webSocketImpl: WebSocket,
-        connectionParams: { 'x-user-id': 'cycler' },
+        connectionParams: { authorization: auth },
         retryAttempts: 0,
         lazy: false,
       });

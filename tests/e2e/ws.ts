@@ -1,17 +1,21 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { GiveUp, waitFor, type Stack } from '@booking/testkit';
+import { GiveUp, authorization, waitFor, type Stack, type TestCaller } from '@booking/testkit';
 import { outcome, requestBooking } from './helpers.ts';
 
 /** graphql-ws clients of one test file; dispose them in afterAll. */
 export function wsClients() {
   const clients: Client[] = [];
   return {
-    connect(httpUrl: string, userId?: string): Client {
+    /** A client of `caller` (a development token in connection_init), anonymous without one. */
+    connect(httpUrl: string, caller?: TestCaller): Client {
       const client = createClient({
         url: `${httpUrl.replace(/^http/, 'ws')}/graphql`,
         webSocketImpl: WebSocket,
-        connectionParams: userId ? { 'x-user-id': userId } : {},
+        connectionParams: async () => {
+          const auth = await authorization(caller);
+          return auth ? { authorization: auth } : {};
+        },
         retryAttempts: 0,
         lazy: false,
       });

@@ -22,9 +22,9 @@ import {
 } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
-import { isUserId } from '@booking/booking-core';
 import { ErrorCode, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
 import type { Logger } from '@booking/service-kit';
+import type { Caller } from '../context.ts';
 import type { Execute } from '../rest.ts';
 import { measure } from '../limits.ts';
 import type { Hub } from './hub.ts';
@@ -35,12 +35,12 @@ export const SLOW_CLIENT_CLOSE_CODE = 4008;
 const KEEP_ALIVE_MS = 10_000;
 
 interface WsContext {
-  userId: string | null;
+  caller: Caller | null;
 }
 
 interface SocketExtra {
   socket: WebSocket;
-  userId: string | null;
+  caller: Caller | null;
 }
 
 const FETCHED = Symbol('fetched through the gateway');
@@ -118,6 +118,8 @@ export interface SubscriptionServerDeps {
   httpServer: Server;
   apiSchema: GraphQLSchema;
   execute: Execute;
+  /** The caller named by connection_init's `authorization`; throws a GraphQLError for a refused token. */
+  identify: (authorization: unknown) => Promise<Caller | null>;
   seats: Hub<SeatStatusMessage>;
   bookings: Hub<BookingStatusMessage>;
   log: Logger;
@@ -133,9 +135,9 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   let slowClosed = 0;
   const schema = buildASTSchema(parse(printSchema(deps.apiSchema)));
 
-  const fetchOne = async (root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, userId: string | null) => {
+  const fetchOne = async (root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, caller: Caller | null) => {
     const { query, variables } = subQuery(root, info);
-    const result = await execute(query, { ...variables, __id: id }, userId);
+    const result = await execute(query, { ...variables, __id: id }, caller);
     if (result.errors?.length) {
       const [first] = result.errors;
       throw new GraphQLError(first!.message, { extensions: first!.extensions });
@@ -146,12 +148,12 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   // Subscribers of one event mostly ask the same thing about the same change:
   // fetch it once per (change, document, identity) while it is being delivered.
   const shared = new Map<string, Promise<unknown>>();
-  const fetchShared = (changeKey: string, root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, userId: string | null) => {
+  const fetchShared = (changeKey: string, root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, caller: Caller | null) => {
     const { query, variables } = subQuery(root, info);
-    const key = `${changeKey}\u0000${userId ?? ''}\u0000${query}\u0000${JSON.stringify(variables)}`;
+    const key = `${changeKey}\u0000${caller?.userId ?? ''}\u0000${query}\u0000${JSON.stringify(variables)}`;
     let pending = shared.get(key);
     if (!pending) {
-      pending = fetchOne(root, id, info, userId);
+      pending = fetchOne(root, id, info, caller);
       shared.set(key, pending);
       setTimeout(() => shared.delete(key), 5_000).unref();
     }
@@ -180,14 +182,14 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   };
   seatField.resolve = (change: SeatStatusMessage) => change;
   (schema.getType('SeatStatusChange') as GraphQLObjectType).getFields().event!.resolve = (change: SeatStatusMessage, _a, ctx: WsContext, info) =>
-    fetchShared(`${change.eventId}:${change.seatId}:${change.version}`, 'event', change.eventId, info, ctx.userId);
+    fetchShared(`${change.eventId}:${change.seatId}:${change.version}`, 'event', change.eventId, info, ctx.caller);
 
   const bookingField = subscription.bookingUpdated!;
   bookingField.subscribe = async (_root, { id }: { id: string }, ctx: WsContext) => {
-    if (!ctx.userId) throw new GraphQLError('an identity is required: send x-user-id in connection_init', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+    if (!ctx.caller) throw new GraphQLError('a token is required: send {"authorization": "Bearer <JWT>"} in connection_init', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
     // Subscribe first, then check ownership, so an outcome decided in between is not missed.
     const iterator = deps.bookings.subscribe(id);
-    const own = await execute('query($id: ID!) { booking(id: $id) { id } }', { id }, ctx.userId);
+    const own = await execute('query($id: ID!) { booking(id: $id) { id } }', { id }, ctx.caller);
     const error = own.errors?.[0];
     if (error || !own.data?.booking) {
       await iterator.return?.();
@@ -196,7 +198,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
     }
     return iterator;
   };
-  bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', update.bookingId, info, ctx.userId);
+  bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', update.bookingId, info, ctx.caller);
 
   // Subscribers of one event mostly send the same document: it is parsed and
   // validated once, and its result for a change is computed once per
@@ -210,7 +212,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
     const stream = await createSourceEventStream({ ...args, fieldResolver });
     if (!(Symbol.asyncIterator in stream)) return stream;
     if (!documentIds.has(args.document)) documentIds.set(args.document, ++nextDocumentId);
-    const key = [documentIds.get(args.document), args.operationName ?? '', JSON.stringify(args.variableValues ?? {}), (args.contextValue as WsContext).userId ?? ''].join('\u0000');
+    const key = [documentIds.get(args.document), args.operationName ?? '', JSON.stringify(args.variableValues ?? {}), (args.contextValue as WsContext).caller?.userId ?? ''].join('\u0000');
     return mapIterator(stream[Symbol.asyncIterator](), (change) => {
       const perChange = results.get(change as object) ?? new Map<string, Promise<ExecutionResult>>();
       results.set(change as object, perChange);
@@ -227,16 +229,16 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
     schema,
     subscribe: subscribeShared,
     execute: (args) => graphqlExecute({ ...args, fieldResolver }),
-    context: (ctx): WsContext => ({ userId: ctx.extra.userId ?? null }),
-    onConnect(ctx) {
-      const raw = ctx.connectionParams?.['x-user-id'];
-      if (raw === undefined || raw === null || raw === '') {
-        ctx.extra.userId = null;
+    context: (ctx): WsContext => ({ caller: ctx.extra.caller }),
+    async onConnect(ctx) {
+      const params = ctx.connectionParams ?? {};
+      try {
+        ctx.extra.caller = await deps.identify(params.authorization ?? params.Authorization);
         return true;
+      } catch (error) {
+        if (error instanceof GraphQLError) return false; // a refused token: closed with 4403 Forbidden
+        throw error;
       }
-      if (!isUserId(raw)) return false; // closes with 4403 Forbidden
-      ctx.extra.userId = raw;
-      return true;
     },
     onSubscribe(_ctx, _id, payload) {
       const args = { schema, variableValues: payload.variables, operationName: payload.operationName };
@@ -308,7 +310,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
             });
           }),
       },
-      { socket, userId: null },
+      { socket, caller: null },
     );
     socket.once('close', (code, reason) => {
       clearInterval(ping);

@@ -15,12 +15,14 @@ export class ConfigError extends Error {
 
 /**
  * Parses the environment once against a zod shape whose keys are the variable
- * names. Every problem is reported at once; the result is frozen.
+ * names, then runs `check` for rules across variables. Every problem is
+ * reported at once; the result is frozen.
  */
 export function loadConfig<S extends z.ZodRawShape>(
   service: string,
   shape: S,
   env: Record<string, string | undefined> = process.env,
+  check: (config: z.infer<z.ZodObject<S>>) => string[] = () => [],
 ): Readonly<z.infer<z.ZodObject<S>>> {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
@@ -31,6 +33,8 @@ export function loadConfig<S extends z.ZodRawShape>(
     });
     throw new ConfigError(service, problems);
   }
+  const problems = check(result.data);
+  if (problems.length > 0) throw new ConfigError(service, problems);
   return Object.freeze(result.data);
 }
 
@@ -51,6 +55,8 @@ export const env = {
       .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1)),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   name: (fallback: string) => z.string().regex(/^[A-Za-z0-9._:-]*$/, 'letters, digits, ".", ":", "-" and "_" only').default(fallback),
+  /** An optional variable; set but empty (as compose's `${X:-}` leaves it) counts as unset. */
+  optional: <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional()),
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])
@@ -69,3 +75,35 @@ export const kafka = {
   /** Prefix for topic and group names, so several stacks can share one broker. */
   KAFKA_TOPIC_PREFIX: env.name(''),
 };
+
+/**
+ * The development token settings: HS256 with a published key. `npm run token`
+ * and the tests sign with them; a process outside production uses them when
+ * no key is configured. Never a production key (README, "Identity").
+ */
+export const DEV_JWT = {
+  secret: 'development-only-jwt-secret-for-booking',
+  issuer: 'booking-dev',
+  audience: 'booking',
+} as const;
+
+/** Token verification, for every process that serves requests of end users (gateway, subgraphs). */
+export const jwt = {
+  /** HS256 key (at least 32 characters). Outside production, unset means DEV_JWT.secret. */
+  JWT_SECRET: env.optional(z.string().min(32, 'must be at least 32 characters')),
+  /** Where the RS256/ES256 public keys are published; instead of JWT_SECRET. */
+  JWKS_URL: env.optional(env.url(['https', 'http'])),
+  JWT_ISSUER: z.string().min(1).default(DEV_JWT.issuer),
+  JWT_AUDIENCE: z.string().min(1).default(DEV_JWT.audience),
+  /** Seconds of clock difference tolerated on `exp` and `nbf`. */
+  JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
+};
+
+/** Production names its key explicitly: a JWKS URL or a secret, one of the two. */
+export function jwtProblems(config: { NODE_ENV: string; JWT_SECRET?: string; JWKS_URL?: string }): string[] {
+  if (config.JWT_SECRET && config.JWKS_URL) return ['JWT_SECRET and JWKS_URL are both set: choose one way to verify tokens'];
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET && !config.JWKS_URL) {
+    return ['JWT_SECRET or JWKS_URL is required with NODE_ENV=production: tokens cannot be verified without a key'];
+  }
+  return [];
+}

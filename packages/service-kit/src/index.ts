@@ -7,3 +7,4 @@ export * from './bus.ts';
 export * from './kafka-bus.ts';
 export * from './memory-bus.ts';
 export * from './sql.ts';
+export * from './identity.ts';

@@ -44,14 +44,16 @@ export interface Stack {
   url: string;
   graphqlUrl: string;
   gatewayUrl: string;
+  /** The subgraphs' GraphQL endpoints, straight (what the gateway calls). */
+  subgraphs: { bookings: string; events: string };
   pg: pg.Pool;
   mongo: MongoDb;
   /** Sends a signal to a role's process and waits for it to exit. */
   kill(role: Role, signal?: NodeJS.Signals): Promise<number | null>;
   /** Starts a role again after kill, and waits until it is ready. */
   start(role: Role): Promise<void>;
-  /** Starts one more gateway process (no NGINX in front); stopped with the stack. */
-  addGateway(): Promise<{ url: string }>;
+  /** Starts one more gateway process (no NGINX in front), with `env` over the stack's; stopped with the stack. */
+  addGateway(env?: Record<string, string>): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
 
@@ -124,11 +126,11 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
 
   const procs = new Map<Role, ChildProcess>();
   const extras: ChildProcess[] = [];
-  const launch = (role: Role, logName: string, port: number) => {
+  const launch = (role: Role, logName: string, port: number, extra: Record<string, string> = {}) => {
     const out = createWriteStream(`${logDir}/${logName}.log`, { flags: 'a' });
     const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], {
       cwd: ROOT,
-      env: { ...env, ...(['bookings', 'events', 'gateway'].includes(role) ? { PORT: String(port) } : { HEALTH_PORT: String(port) }) },
+      env: { ...env, ...extra, ...(['bookings', 'events', 'gateway'].includes(role) ? { PORT: String(port) } : { HEALTH_PORT: String(port) }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(out);
@@ -193,6 +195,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
     url,
     graphqlUrl: `${url}/graphql`,
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    subgraphs: { bookings: env.BOOKINGS_URL!, events: env.EVENTS_URL! },
     pg: pool,
     mongo: mongoClient.db(id),
     async kill(role, signal = 'SIGTERM') {
@@ -205,9 +208,9 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
       spawnRole(role);
       await ready(role);
     },
-    async addGateway() {
+    async addGateway(extra = {}) {
       const port = await freePort();
-      const child = launch('gateway', `gateway-${extras.length + 2}`, port);
+      const child = launch('gateway', `gateway-${extras.length + 2}`, port, extra);
       extras.push(child);
       await waitFor(
         async () => {

@@ -1,7 +1,9 @@
 import type { Logger } from '@booking/service-kit';
 
 export interface Context {
-  /** The caller, as forwarded by the gateway; null for anonymous calls. */
+  /** The caller, from the end user's token the gateway forwards (verified here again); null for anonymous calls. */
   userId: string | null;
+  /** The token's roles, e.g. `admin`; empty for anonymous calls. */
+  roles: string[];
   log: Logger;
 }

@@ -1,7 +1,8 @@
-/** The identity GraphiQL starts with; HTTP sends it as a header, graphql-ws in connection_init. */
+/** Who GraphiQL signs in as; HTTP sends the token as a header, graphql-ws in connection_init. */
 export const DEMO_USER = 'demo-user';
 
-export const DEMO_HEADERS = JSON.stringify({ 'x-user-id': DEMO_USER }, null, 2);
+/** The headers editor's content: a fresh token of DEMO_USER, or a place for one where signing in by name is off. */
+export const demoHeaders = (token: string | null) => JSON.stringify({ authorization: `Bearer ${token ?? '<your token>'}` }, null, 2);
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
@@ -9,8 +10,8 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
 export const EXAMPLES: { query: string; variables?: string; headers?: string }[] = [
   {
     query: `# Events and how many seats are left.
-# Run with the ▶ button or Ctrl-Enter. The x-user-id header (Headers, below)
-# names the caller; reads of events need none, bookings need one.
+# Run with the ▶ button or Ctrl-Enter. The authorization header (Headers, below)
+# carries demo-user's token; reads of events need none, bookings need one.
 query ListEvents {
   events {
     id
@@ -63,7 +64,7 @@ subscription SeatStatusChanged($eventId: ID!) {
   },
   {
     query: `# The outcome of one of your bookings (CONFIRMED, or REJECTED with a reason).
-# Paste the id answered by RequestBooking; the identity comes from the headers.
+# Paste the id answered by RequestBooking; the token comes from the headers.
 subscription BookingUpdated($id: ID!) {
   bookingUpdated(id: $id) {
     id

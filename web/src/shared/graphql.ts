@@ -7,8 +7,11 @@ export function websocketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${GRAPHQL_PATH}`;
 }
 
-/** What `x-user-id` accepts (see the README). */
+/** The user names the sign-in accepts (a token's `sub`, see the README). */
 export const USER_ID = /^[A-Za-z0-9_.:@-]{1,64}$/;
+
+/** The development sign-in of the gateway (absent in production). */
+export const SIGN_IN_PATH = '/auth/dev-token';
 
 export class GraphQLRequestError extends Error {
   constructor(
@@ -25,11 +28,34 @@ interface GraphQLBody<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-/** POSTs one operation; the first GraphQL error, with its code, is thrown. */
+const tokens = new Map<string, { token: Promise<string>; renewAt: number }>();
+
+/**
+ * A bearer token for `userId` from the development sign-in, kept until a
+ * minute before it expires.
+ */
+export function signIn(userId: string): Promise<string> {
+  const kept = tokens.get(userId);
+  if (kept && kept.renewAt > Date.now()) return kept.token;
+  const entry = { renewAt: Infinity, token: Promise.resolve('') };
+  entry.token = fetch(SIGN_IN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: userId }) }).then(async (res) => {
+    const body = (await res.json().catch(() => ({}))) as { token?: string; expiresIn?: number; message?: string; code?: string };
+    if (!res.ok || !body.token) {
+      tokens.delete(userId);
+      throw new GraphQLRequestError(res.status === 404 ? 'signing in by name is off on this server (production): use a token from your identity provider' : (body.message ?? `sign-in failed (${res.status})`), body.code ?? 'UNAUTHENTICATED');
+    }
+    entry.renewAt = Date.now() + ((body.expiresIn ?? 120) - 60) * 1000;
+    return body.token;
+  });
+  tokens.set(userId, entry);
+  return entry.token;
+}
+
+/** POSTs one operation, signed in as `userId` when given; the first GraphQL error, with its code, is thrown. */
 export async function request<T>(query: string, variables: Record<string, unknown> = {}, userId?: string): Promise<T> {
   const res = await fetch(GRAPHQL_PATH, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(userId ? { 'x-user-id': userId } : {}) },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(userId ? { authorization: `Bearer ${await signIn(userId)}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   let body: GraphQLBody<T>;
@@ -44,11 +70,11 @@ export async function request<T>(query: string, variables: Record<string, unknow
   return body.data;
 }
 
-/** A graphql-ws client; the identity, if any, travels in connection_init. */
+/** A graphql-ws client; the token of `userId`, if any, travels in connection_init. */
 export function socket(userId: string | null, onReconnected?: () => void): Client {
   const client = createClient({
     url: websocketUrl(),
-    connectionParams: userId ? { 'x-user-id': userId } : {},
+    connectionParams: async () => (userId ? { authorization: `Bearer ${await signIn(userId)}` } : {}),
     lazy: true,
     retryAttempts: Infinity,
     shouldRetry: () => true,

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { createGraphQLHttpServer, type Logger, type Service } from '@booking/service-kit';
-import { isUserId } from '@booking/booking-core';
+import { ANONYMOUS, authenticate, createGraphQLHttpServer, type Logger, type Service, type Verifier } from '@booking/service-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Context } from '../context.ts';
 import { createResolvers, type BookingResolverDeps } from './resolvers.ts';
@@ -11,6 +10,8 @@ export const bookingsTypeDefs = parse(readFileSync(new URL('../schema.graphql', 
 
 export interface BookingsApiDeps extends BookingResolverDeps {
   log: Logger;
+  /** Verifies the end user's token the gateway forwards in `Authorization`. */
+  verifier: Verifier;
   port: number;
   /** Interface to listen on; all by default. */
   host?: string;
@@ -30,9 +31,9 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
         schema,
         log: deps.log,
         readiness: deps.readiness,
-        context: (req) => {
-          const header = req.headers['x-user-id'];
-          return { userId: isUserId(header) ? header : null, log: deps.log };
+        context: async (req) => {
+          const identity = (await authenticate(deps.verifier, req.headers.authorization)) ?? ANONYMOUS;
+          return { ...identity, log: deps.log };
         },
       });
       boundPort = await http.listen(deps.port, deps.host);

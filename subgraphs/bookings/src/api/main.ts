@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
-import { createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
+import { createKafka, createKafkaBus, createLogger, createVerifier, runService } from '@booking/service-kit';
 import { loadApiConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { createBookingsApi } from './app.ts';
@@ -19,6 +19,7 @@ await runService('bookings-api', async () => {
 
   const api = createBookingsApi({
     log,
+    verifier: createVerifier(config),
     port: config.PORT,
     catalog: createSeatCatalog(createDbSeatSource(db)),
     publisher,

@@ -24,7 +24,7 @@ const fail = (problem: InputProblem) =>
 
 function requireUser(ctx: Context): string {
   if (!ctx.userId) {
-    throw new GraphQLError('an identity is required: send the x-user-id header', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+    throw new GraphQLError('a token is required: send "Authorization: Bearer <JWT>"', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
   }
   return ctx.userId;
 }

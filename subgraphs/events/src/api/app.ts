@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
-import { createGraphQLHttpServer, type Logger, type Service } from '@booking/service-kit';
-import { isUserId } from '@booking/booking-core';
+import { ANONYMOUS, authenticate, createGraphQLHttpServer, type Logger, type Service, type Verifier } from '@booking/service-kit';
 import type { Context } from '../context.ts';
 import type { ReadStore } from '../read-model.ts';
 import { resolvers } from './resolvers.ts';
@@ -13,6 +12,8 @@ export const eventsTypeDefs = parse(readFileSync(new URL('../schema.graphql', im
 export interface EventsApiDeps {
   store: ReadStore;
   log: Logger;
+  /** Verifies the end user's token the gateway forwards in `Authorization`. */
+  verifier: Verifier;
   port: number;
   /** Interface to listen on; all by default. */
   host?: string;
@@ -29,9 +30,9 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
         schema: buildSubgraphSchema({ typeDefs: eventsTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
         log: deps.log,
         readiness: async () => ({ mongo: await deps.store.ping() }),
-        context: (req) => {
-          const header = req.headers['x-user-id'];
-          return { userId: isUserId(header) ? header : null, log: deps.log, store: deps.store };
+        context: async (req) => {
+          const identity = (await authenticate(deps.verifier, req.headers.authorization)) ?? ANONYMOUS;
+          return { ...identity, log: deps.log, store: deps.store };
         },
       });
       boundPort = await http.listen(deps.port, deps.host);

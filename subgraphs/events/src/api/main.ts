@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { createLogger, runService } from '@booking/service-kit';
+import { createLogger, createVerifier, runService } from '@booking/service-kit';
 import { loadEventsApiConfig } from '../config.ts';
 import { createMongoReadStore } from '../mongo-store.ts';
 import { createEventsApi } from './app.ts';
@@ -9,7 +9,7 @@ await runService('events-api', async () => {
   const log = createLogger('events-api', config.LOG_LEVEL);
   const mongo = new MongoClient(config.MONGO_URL, { maxPoolSize: 20 });
   const store = createMongoReadStore(mongo.db(config.MONGO_DB));
-  const api = createEventsApi({ store, log, port: config.PORT, close: () => mongo.close() });
+  const api = createEventsApi({ store, log, verifier: createVerifier(config), port: config.PORT, close: () => mongo.close() });
   return {
     log,
     service: {

@@ -1,0 +1,150 @@
+import { GraphQLError } from 'graphql';
+import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { DEV_JWT } from '@booking/config';
+import { isUserId } from '@booking/booking-core';
+import { ErrorCode } from '@booking/contracts';
+
+/** Who is calling, from a verified token: `sub` and `roles`. */
+export interface Identity {
+  userId: string;
+  roles: string[];
+}
+
+/** No token: reads of public data only. */
+export const ANONYMOUS: { userId: null; roles: string[] } = Object.freeze({ userId: null, roles: [] as string[] });
+
+/** Why a token was refused; each is answered with UNAUTHENTICATED. */
+export type RefusalReason = 'malformed' | 'algorithm' | 'signature' | 'expired' | 'claims';
+
+export type Verification = { identity: Identity | null } | { refused: RefusalReason };
+
+/** The token settings of packages/config's `jwt` shape. */
+export interface JwtSettings {
+  NODE_ENV: string;
+  JWT_SECRET?: string;
+  JWKS_URL?: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  JWT_CLOCK_TOLERANCE_S: number;
+}
+
+export interface Verifier {
+  /** Checks an `Authorization` value; absent is anonymous (`identity: null`). */
+  verify(authorization: unknown): Promise<Verification>;
+}
+
+export interface VerifierHooks {
+  /** Called once for every refused token. */
+  onRefused?: (reason: RefusalReason) => void;
+}
+
+const BEARER = /^Bearer[ ]+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+
+/** The HS256 key in effect: configured, else (outside production, see jwtProblems) the development one. */
+const secretOf = (settings: JwtSettings) => settings.JWT_SECRET ?? DEV_JWT.secret;
+
+function reasonOf(error: unknown): RefusalReason | null {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return 'claims';
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'algorithm';
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'signature';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof TypeError) return 'malformed';
+  return null;
+}
+
+/**
+ * Verifies bearer tokens: signature (HS256 with JWT_SECRET, or RS256/ES256
+ * from JWKS_URL), `exp` required, `iss` and `aud` checked, `sub` a user id,
+ * `roles` an array of strings when present. Shared by the gateway and the
+ * subgraphs, which each verify the same forwarded header.
+ */
+export function createVerifier(settings: JwtSettings, hooks: VerifierHooks = {}): Verifier {
+  const options = {
+    algorithms: settings.JWKS_URL ? ['RS256', 'ES256'] : ['HS256'],
+    issuer: settings.JWT_ISSUER,
+    audience: settings.JWT_AUDIENCE,
+    clockTolerance: settings.JWT_CLOCK_TOLERANCE_S,
+    requiredClaims: ['exp', 'sub'],
+  };
+  const jwks = settings.JWKS_URL ? createRemoteJWKSet(new URL(settings.JWKS_URL)) : null;
+  const secret = new TextEncoder().encode(secretOf(settings));
+  const refuse = (reason: RefusalReason): Verification => {
+    hooks.onRefused?.(reason);
+    return { refused: reason };
+  };
+  return {
+    async verify(authorization) {
+      if (authorization === undefined || authorization === null || authorization === '') return { identity: null };
+      const token = typeof authorization === 'string' ? BEARER.exec(authorization.trim())?.[1] : undefined;
+      if (!token) return refuse('malformed');
+      let payload: JWTPayload;
+      try {
+        ({ payload } = jwks ? await jwtVerify(token, jwks, options) : await jwtVerify(token, secret, options));
+      } catch (error) {
+        const reason = reasonOf(error);
+        if (!reason) throw error; // the key set could not be fetched: ours to fix, not the caller's
+        return refuse(reason);
+      }
+      const roles = payload.roles ?? [];
+      if (!isUserId(payload.sub) || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) return refuse('claims');
+      return { identity: { userId: payload.sub, roles } };
+    },
+  };
+}
+
+/** The error every refused token gets, over HTTP a 401. */
+export function unauthenticated(reason: RefusalReason): GraphQLError {
+  const why = {
+    malformed: 'send "Authorization: Bearer <JWT>"',
+    algorithm: 'the token is not signed with an accepted algorithm',
+    signature: 'the token signature is not valid',
+    expired: 'the token has expired',
+    claims: 'the token is not for this service (issuer, audience, subject or roles)',
+  }[reason];
+  return new GraphQLError(`invalid token: ${why}`, { extensions: { code: ErrorCode.UNAUTHENTICATED, reason, http: { status: 401 } } });
+}
+
+/** The caller named by an `Authorization` value: null when anonymous; a refused token throws UNAUTHENTICATED. */
+export async function authenticate(verifier: Verifier, authorization: unknown): Promise<Identity | null> {
+  const result = await verifier.verify(authorization);
+  if ('refused' in result) throw unauthenticated(result.refused);
+  return result.identity;
+}
+
+export interface SignOptions {
+  issuer: string;
+  audience: string;
+  /** Lifetime in seconds. */
+  ttl: number;
+  /** Issue time, seconds since the epoch; now by default. */
+  issuedAt?: number;
+}
+
+/** Signs an HS256 token for `identity`. */
+export function signToken(secret: string, identity: Identity, opts: SignOptions): Promise<string> {
+  const iat = opts.issuedAt ?? Math.floor(Date.now() / 1000);
+  return new SignJWT({ roles: identity.roles })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(identity.userId)
+    .setIssuer(opts.issuer)
+    .setAudience(opts.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + opts.ttl)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** A token the development settings accept (scripts/token.ts, tests, the development sign-in). */
+export function devToken(userId: string, opts: { admin?: boolean; roles?: string[]; ttl?: number } = {}): Promise<string> {
+  const roles = opts.roles ?? (opts.admin ? ['admin'] : []);
+  return signToken(DEV_JWT.secret, { userId, roles }, { issuer: DEV_JWT.issuer, audience: DEV_JWT.audience, ttl: opts.ttl ?? 3600 });
+}
+
+/**
+ * Signs with the verifier's own key (HS256 settings only), so a token made
+ * here is accepted by every process with the same settings; null with JWKS,
+ * where this process holds no private key.
+ */
+export function localSigner(settings: JwtSettings): ((identity: Identity, ttl: number) => Promise<string>) | null {
+  if (settings.JWKS_URL) return null;
+  return (identity, ttl) => signToken(secretOf(settings), identity, { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE, ttl });
+}
