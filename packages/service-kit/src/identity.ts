@@ -10,8 +10,8 @@ export interface Identity {
   roles: string[];
 }
 
-/** No token: reads of public data only. */
-export const ANONYMOUS: { userId: null; roles: string[] } = Object.freeze({ userId: null, roles: [] as string[] });
+/** No token: reads of public data only. Shared by every anonymous request, so frozen through. */
+export const ANONYMOUS: { userId: null; roles: string[] } = Object.freeze({ userId: null, roles: Object.freeze([]) as unknown as string[] });
 
 /** Why a token was refused; each is answered with UNAUTHENTICATED. */
 export type RefusalReason = 'malformed' | 'algorithm' | 'signature' | 'expired' | 'claims';
