@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
 import { createMemoryBus, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
+import { createMemoryRateLimiter } from '../gateway/src/rate-limit.ts';
 import { createBookingsApi } from '../subgraphs/bookings/src/api/app.ts';
 import { createSeatCatalog } from '../subgraphs/bookings/src/api/catalog.ts';
 import { createMemoryPendingStore } from '../subgraphs/bookings/src/api/pending.ts';
@@ -101,6 +102,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           },
           roleLog('gateway'),
           bus,
+          createMemoryRateLimiter(config, roleLog('gateway')),
         ),
       );
       gatewayPort = gateway.port();

@@ -11,24 +11,33 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { topicNames, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
-import { createVerifier, formatError, handleHealth, localSigner, type Bus, type Logger, type Service } from '@booking/service-kit';
+import { ErrorCode } from '@booking/contracts';
+import { createVerifier, formatError, handleHealth, jsonErrors, localSigner, type Bus, type Logger, type Service } from '@booking/service-kit';
 import { createSubscriptionFeed } from './subscriptions/feed.ts';
 import { createHub } from './subscriptions/hub.ts';
+import { createSocketGuard } from './subscriptions/guard.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
-import type { GatewayConfig } from './config.ts';
+import { clientAddressOf } from './client-address.ts';
+import { operationLimitsOf, type GatewayConfig } from './config.ts';
 import { devSignInRouter } from './auth.ts';
 import { callerFrom, unauthenticatedStatus, type GatewayContext } from './context.ts';
-import { operationLimits } from './limits.ts';
+import { limitRules, operationGuard, parseOptions } from './limits.ts';
+import { metricsHandler, security } from './metrics.ts';
+import { bookingRateLimit, type BookingRateLimiter } from './rate-limit.ts';
 import { restRouter, type Execute } from './rest.ts';
 import { webRouter } from './web.ts';
 
 export const SUPERGRAPH_PATH = new URL('../supergraph.graphql', import.meta.url);
 
 /** What the gateway needs to know; the Kafka connection is the caller's (stack mode) or in process (embedded mode). */
-export type GatewayOptions = Omit<GatewayConfig, 'KAFKA_BROKERS'>;
+export type GatewayOptions = Omit<GatewayConfig, 'KAFKA_BROKERS' | 'REDIS_URL' | 'REDIS_KEY_PREFIX'>;
 
-/** `bus` must be connected before start; the caller closes it after stop. */
-export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Service & { port(): number } {
+/** The caller, and the client address the booking rate limits count. */
+type Context = GatewayContext & { clientIp: string | null };
+
+/** `bus` must be connected before start; the caller closes it after stop. `rateLimiter` counts booking requests (Redis in stack mode, in process in embedded mode). */
+export function createGateway(config: GatewayOptions, log: Logger, bus: Bus, rateLimiter: BookingRateLimiter): Service & { port(): number } {
+  const limits = operationLimitsOf(config);
   const verifier = createVerifier(config);
   const identify = (authorization: unknown) => callerFrom(verifier, authorization);
   const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
@@ -53,29 +62,36 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
   let subscriptions: ReturnType<typeof createSubscriptionServer> | null = null;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUSTED_PROXIES);
+  const clientAddress = clientAddressOf(config.TRUSTED_PROXIES);
   const httpServer = http.createServer(app);
   // NGINX keeps idle upstream connections for 60 s (nginx/templates); Node's
   // default 5 s would close them under it and a reused one answers with a
   // reset, which NGINX turns into a 502 for a POST.
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
-  const server = new ApolloServer<GatewayContext>({
+  const server = new ApolloServer<Context>({
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
+    // Every limit is checked while parsing and validating, before the query planner sees the document.
+    parseOptions: parseOptions(limits),
+    validationRules: limitRules(limits),
+    introspection: limits.introspection,
+    csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      operationLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_FIELDS),
+      operationGuard(security.refused),
+      bookingRateLimit<Context>(rateLimiter, (ctx) => ({ userId: ctx.caller?.userId ?? null, clientIp: ctx.clientIp })),
       unauthenticatedStatus,
     ],
   });
   let started = false;
   let boundPort = config.PORT;
 
-  const execute: Execute = async (query, variables, caller) => {
-    const response = await server.executeOperation({ query, variables }, { contextValue: { caller } });
+  const execute: Execute = async (query, variables, caller, clientIp = null) => {
+    const response = await server.executeOperation({ query, variables }, { contextValue: { caller, clientIp } });
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     return response.body.singleResult as Awaited<ReturnType<Execute>>;
   };
@@ -101,8 +117,14 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
         identify,
         ...hubs,
         log,
-        maxDepth: config.GRAPHQL_MAX_DEPTH,
-        maxFields: config.GRAPHQL_MAX_FIELDS,
+        guard: (schema) =>
+          createSocketGuard(schema, {
+            limits,
+            clientAddress,
+            maxSocketsPerClient: config.SOCKETS_PER_CLIENT,
+            maxSubscriptionsPerSocket: config.SUBSCRIPTIONS_PER_SOCKET,
+            onRefused: security.refused,
+          }),
         maxBufferedBytes: config.SUBSCRIPTION_MAX_BUFFERED_BYTES,
       });
       started = true;
@@ -115,37 +137,29 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus): Se
         }));
         if (!handled) next();
       });
-      app.get('/metrics', (req, res) => {
-        // Leak checks and benchmarks ask for heap after a full collection; only
-        // possible when the process was started with --expose-gc.
-        if (req.query.gc !== undefined) globalThis.gc?.();
-        const memory = process.memoryUsage();
-        res.type('text/plain; version=0.0.4').send(
-          [
-            '# TYPE gateway_ws_connections gauge',
-            `gateway_ws_connections ${subscriptions?.sockets() ?? 0}`,
-            '# TYPE gateway_subscriptions gauge',
-            `gateway_subscriptions{topic="seat-status"} ${hubs.seats.size()}`,
-            `gateway_subscriptions{topic="booking-status"} ${hubs.bookings.size()}`,
-            '# TYPE gateway_ws_slow_closes_total counter',
-            `gateway_ws_slow_closes_total ${subscriptions?.slowClosed() ?? 0}`,
-            '# TYPE process_resident_memory_bytes gauge',
-            `process_resident_memory_bytes ${memory.rss}`,
-            '# TYPE nodejs_heap_used_bytes gauge',
-            `nodejs_heap_used_bytes ${memory.heapUsed}`,
-            '# TYPE nodejs_external_memory_bytes gauge',
-            `nodejs_external_memory_bytes ${memory.external}`,
-            '',
-          ].join('\n'),
-        );
-      });
+      app.get(
+        '/metrics',
+        metricsHandler({
+          sockets: () => subscriptions?.sockets() ?? 0,
+          subscriptions: (topic) => (topic === 'seat-status' ? hubs.seats : hubs.bookings).size(),
+          slowClosed: () => subscriptions?.slowClosed() ?? 0,
+        }),
+      );
       // Outside production anyone may act as anyone: a REST booking acts for
       // the body's userId, as the original API did, and pages sign in by name.
       const actAs = config.NODE_ENV === 'production' ? null : localSigner(config);
       if (actAs) app.use('/auth', devSignInRouter(actAs));
-      app.use('/api', restRouter({ execute, identify, actAs }));
+      const refused = (problem: { code: string }) => security.refused(problem.code.toLowerCase());
+      app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: config.MAX_BODY_BYTES }), jsonErrors(log, 'rest', refused));
       app.use(webRouter(config, log, () => apiSchema));
-      app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(server, { context: async ({ req }) => ({ caller: await identify(req.headers.authorization) }) }));
+      app.use(
+        '/graphql',
+        express.json({ limit: config.MAX_BODY_BYTES }),
+        expressMiddleware(server, { context: async ({ req }) => ({ caller: await identify(req.headers.authorization), clientIp: clientAddress(req) }) }),
+        jsonErrors(log, 'graphql', refused),
+      );
+      app.use((_req, res) => void res.status(404).json({ message: 'no such route', code: ErrorCode.NOT_FOUND }));
+      app.use(jsonErrors(log, 'rest', refused));
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         // A deep accept queue: a burst of new connections waits instead of being dropped.

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { isId, isUserId } from '@booking/booking-core';
 import { ErrorCode } from '@booking/contracts';
 import type { Identity } from '@booking/service-kit';
@@ -9,7 +9,8 @@ export interface GraphQLResult {
   errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
 }
 
-export type Execute = (query: string, variables: Record<string, unknown>, caller: Caller | null) => Promise<GraphQLResult>;
+/** Runs an operation as `caller`; `clientIp` is counted by the booking rate limits. */
+export type Execute = (query: string, variables: Record<string, unknown>, caller: Caller | null, clientIp?: string | null) => Promise<GraphQLResult>;
 
 export interface RestDeps {
   execute: Execute;
@@ -21,6 +22,7 @@ export interface RestDeps {
    * required (production).
    */
   actAs: ((identity: Identity, ttl: number) => Promise<string>) | null;
+  maxBodyBytes: number;
 }
 
 /** Lifetime of a token made for one REST booking: that request only. */
@@ -62,7 +64,7 @@ function sendErrors(res: Response, errors: NonNullable<GraphQLResult['errors']>)
  * status codes. Every route runs a GraphQL operation through the gateway, so
  * REST and GraphQL share validation, authorization and limits.
  */
-export function restRouter({ execute, identify, actAs }: RestDeps): Router {
+export function restRouter({ execute, identify, actAs, maxBodyBytes }: RestDeps): Router {
   const router = express.Router();
 
   router.get('/events', async (_req, res) => {
@@ -84,7 +86,12 @@ export function restRouter({ execute, identify, actAs }: RestDeps): Router {
     });
   });
 
-  router.post('/book', express.json({ limit: '16kb' }), async (req, res) => {
+  // A cross-site form or fetch without preflight can only send simple content
+  // types: requiring JSON makes every booking a CORS-checked request (CSRF).
+  const requireJson = (req: Request, res: Response, next: () => void) =>
+    req.is('application/json') ? next() : fail(res, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'send the body as application/json');
+
+  router.post('/book', requireJson, express.json({ limit: maxBodyBytes }), async (req, res) => {
     let caller: Caller | null;
     try {
       caller = await identify(req.headers.authorization);
@@ -104,18 +111,13 @@ export function restRouter({ execute, identify, actAs }: RestDeps): Router {
     if (caller && caller.userId !== userId) return fail(res, 403, ErrorCode.FORBIDDEN, 'userId must be the subject of the token');
     if (!caller && !actAs) return fail(res, 401, ErrorCode.UNAUTHENTICATED, 'a token is required: send "Authorization: Bearer <JWT>"');
     caller ??= { userId, roles: [], authorization: `Bearer ${await actAs!({ userId, roles: [] }, ACT_AS_TTL_S)}` };
-    const result = await execute(BOOK, { input: { eventId, seatIds: [seatId] } }, caller);
+    const result = await execute(BOOK, { input: { eventId, seatIds: [seatId] } }, caller, req.ip ?? null);
     if (result.errors?.length) return sendErrors(res, result.errors);
     const booking = result.data?.requestBooking as { id: string; status: string };
     res.status(202).json({ message: 'Booking request accepted', requestId: booking.id, status: booking.status });
   });
 
-  router.use((_req: Request, res: Response) => fail(res, 404, 'NOT_FOUND', 'no such route'));
-  // Malformed JSON and oversized bodies are the client's mistake, not ours.
-  router.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (error.type === 'entity.parse.failed') return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'body is not valid JSON');
-    if (error.status === 413) return fail(res, 413, ErrorCode.BAD_USER_INPUT, 'body too large');
-    fail(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the service could not answer; try again');
-  });
+  // Errors (undecodable URLs, malformed bodies) are answered by the handler mounted after this router.
+  router.use((_req: Request, res: Response) => fail(res, 404, ErrorCode.NOT_FOUND, 'no such route'));
   return router;
 }

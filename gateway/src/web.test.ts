@@ -92,7 +92,7 @@ describe('web pages served by the gateway', () => {
 });
 
 describe('GRAPHIQL_ENABLED', () => {
-  const base = { BOOKINGS_URL: 'http://b/graphql', EVENTS_URL: 'http://e/graphql', KAFKA_BROKERS: 'k:9092' };
+  const base = { BOOKINGS_URL: 'http://b/graphql', EVENTS_URL: 'http://e/graphql', KAFKA_BROKERS: 'k:9092', REDIS_URL: 'redis://r:6379' };
   it('is unset by default and parses true/false/1/0', () => {
     expect(loadGatewayConfig(base).GRAPHIQL_ENABLED).toBeUndefined();
     expect(loadGatewayConfig({ ...base, GRAPHIQL_ENABLED: '1' }).GRAPHIQL_ENABLED).toBe(true);

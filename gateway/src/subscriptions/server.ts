@@ -1,14 +1,12 @@
 import type { Server } from 'node:http';
 import {
   GraphQLError,
-  Kind,
   buildASTSchema,
   createSourceEventStream,
   execute as graphqlExecute,
   parse,
   print,
   printSchema,
-  validate,
   visit,
   type DocumentNode,
   type ExecutionArgs,
@@ -26,7 +24,7 @@ import { ErrorCode, type BookingStatusMessage, type SeatStatusMessage } from '@b
 import type { Logger } from '@booking/service-kit';
 import type { Caller } from '../context.ts';
 import type { Execute } from '../rest.ts';
-import { measure } from '../limits.ts';
+import type { SocketGuard } from './guard.ts';
 import type { Hub } from './hub.ts';
 
 /** Close code for a client that stopped reading (application range; graphql-ws uses 44xx/45xx). */
@@ -111,9 +109,6 @@ function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => U | Prom
   };
 }
 
-/** Valid subscription documents by their text, shared by every subscriber that sends the same one. */
-const MAX_CACHED_DOCUMENTS = 1_000;
-
 export interface SubscriptionServerDeps {
   httpServer: Server;
   apiSchema: GraphQLSchema;
@@ -123,8 +118,8 @@ export interface SubscriptionServerDeps {
   seats: Hub<SeatStatusMessage>;
   bookings: Hub<BookingStatusMessage>;
   log: Logger;
-  maxDepth: number;
-  maxFields: number;
+  /** Socket caps, protocol checks and document limits (./guard.ts, made with this server's schema). */
+  guard: (schema: GraphQLSchema) => SocketGuard;
   /** Bytes queued on a socket the client is not reading before it is closed with 4008. */
   maxBufferedBytes: number;
 }
@@ -134,6 +129,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   const { execute, log } = deps;
   let slowClosed = 0;
   const schema = buildASTSchema(parse(printSchema(deps.apiSchema)));
+  const guard = deps.guard(schema);
 
   const fetchOne = async (root: 'event' | 'booking', id: string, info: GraphQLResolveInfo, caller: Caller | null) => {
     const { query, variables } = subQuery(root, info);
@@ -201,10 +197,9 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   bookingField.resolve = (update: BookingStatusMessage, _a, ctx: WsContext, info) => fetchOne('booking', update.bookingId, info, ctx.caller);
 
   // Subscribers of one event mostly send the same document: it is parsed and
-  // validated once, and its result for a change is computed once per
-  // (document, variables, identity) and shared, leaving each subscriber only
-  // the serialisation and the socket write.
-  const documents = new Map<string, DocumentNode>();
+  // validated once (by the guard), and its result for a change is computed
+  // once per (document, variables, identity) and shared, leaving each
+  // subscriber only the serialisation and the socket write.
   const documentIds = new WeakMap<DocumentNode, number>();
   let nextDocumentId = 0;
   const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
@@ -240,32 +235,14 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
         throw error;
       }
     },
-    onSubscribe(_ctx, _id, payload) {
-      const args = { schema, variableValues: payload.variables, operationName: payload.operationName };
-      const known = documents.get(payload.query);
-      if (known) return { ...args, document: known };
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query);
-      } catch (error) {
-        return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-      }
-      const errors = validate(schema, document);
-      if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
-      const cost = measure(document, payload.operationName);
-      if (cost.depth > deps.maxDepth || cost.fields > deps.maxFields) {
-        return [new GraphQLError(`operation too complex: depth ${cost.depth} (max ${deps.maxDepth}), fields ${cost.fields} (max ${deps.maxFields})`, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } })];
-      }
-      const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-      if (op?.kind === Kind.OPERATION_DEFINITION && op.operation !== 'subscription') {
-        return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
-      }
-      if (documents.size >= MAX_CACHED_DOCUMENTS) documents.clear();
-      documents.set(payload.query, document);
-      return { ...args, document };
+    onSubscribe(ctx, _id, payload) {
+      const prepared = guard.prepare(payload, Object.keys(ctx.subscriptions).length);
+      if (!('document' in prepared)) return [...prepared];
+      return { schema, variableValues: payload.variables, operationName: payload.operationName, document: prepared.document };
     },
     onError(_ctx, _id, _payload, errors) {
       log.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
+      return guard.formatErrors(errors);
     },
   });
 
@@ -304,6 +281,8 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
+            const refused = guard.refuseMessage(String(data));
+            if (refused) return socket.close(...refused);
             handle(String(data)).catch((err: unknown) => {
               log.error({ err }, 'graphql-ws message handling failed');
               socket.close(CloseCode.InternalServerError, 'internal server error');
@@ -317,7 +296,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
       void closed(code, String(reason));
     });
   };
-  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024, handleProtocols });
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024, handleProtocols, verifyClient: guard.verifyClient });
   wss.on('connection', serve);
 
   return {

@@ -4,20 +4,33 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from './logger.ts';
 import { handleHealth, type Readiness } from './health.ts';
+import { jsonErrors } from './http-errors.ts';
 
-/** Hides internal errors from clients; anything with a stable code passes through. */
+/**
+ * What clients see of an error: its stable code and message when it carries
+ * one, never a stack, file path or internal message. Apollo files validation
+ * errors under GRAPHQL_VALIDATION_FAILED; a rule that gave its own code
+ * (QUERY_TOO_COMPLEX) keeps it. A JavaScript error under a client-facing code
+ * (a parser running out of stack) keeps the code and loses its message.
+ */
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
+    const original = error instanceof GraphQLError ? error.originalError : undefined;
+    const ownCode = original instanceof GraphQLError ? original.extensions.code : undefined;
+    const code = typeof ownCode === 'string' ? ownCode : formatted.extensions?.code;
     if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
       log.error({ err: error }, 'unexpected error in resolver');
       return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
     }
-    const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    const { stacktrace: _stacktrace, exception: _exception, http: _http, ...extensions } = formatted.extensions ?? {};
+    if (original instanceof Error && !(original instanceof GraphQLError)) {
+      log.warn({ err: original, code }, 'request refused after an internal error');
+      return { message: 'the request could not be processed', extensions: { ...extensions, code } };
+    }
+    return { ...formatted, extensions: { ...extensions, code } };
   };
 }
 
@@ -45,6 +58,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
     if (!(await handleHealth(req, res, opts.readiness))) next();
   });
   app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(apollo, { context: async ({ req }) => opts.context(req) }));
+  app.use(jsonErrors(opts.log, 'graphql'));
   return {
     app,
     server,

@@ -3,6 +3,7 @@ export * from './lifecycle.ts';
 export * from './health.ts';
 export * from './kafka.ts';
 export * from './graphql-server.ts';
+export * from './http-errors.ts';
 export * from './bus.ts';
 export * from './kafka-bus.ts';
 export * from './memory-bus.ts';

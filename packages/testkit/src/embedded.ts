@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { freePort, ROOT } from './stack.ts';
+import { freePort, LOAD_TEST_LIMITS, ROOT } from './stack.ts';
 import { GiveUp, waitFor } from './wait.ts';
 
 export interface Embedded {
@@ -34,6 +34,7 @@ export async function startEmbedded(name: string, opts: { dataDir?: string; env?
       BOOKINGS_PORT: String(bookings),
       EVENTS_PORT: String(events),
       ...(opts.dataDir ? { DATA_DIR: opts.dataDir } : {}),
+      ...LOAD_TEST_LIMITS,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

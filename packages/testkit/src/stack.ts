@@ -26,6 +26,18 @@ export function serviceEnv() {
   };
 }
 
+/**
+ * Abuse limits raised for load: tests and benchmarks send thousands of
+ * bookings and open thousands of sockets from one address. A test of the
+ * limits themselves passes its own values in extraEnv.
+ */
+export const LOAD_TEST_LIMITS = {
+  RATE_LIMIT_BOOKINGS_PER_USER: '1000000000',
+  RATE_LIMIT_BOOKINGS_PER_IP: '1000000000',
+  SOCKETS_PER_CLIENT: '1000000',
+  SUBSCRIPTIONS_PER_SOCKET: '10000',
+};
+
 export type Role = 'bookings' | 'events' | 'gateway' | 'worker' | 'relay' | 'projector';
 
 /** Entry point of each long-running app process. */
@@ -52,6 +64,8 @@ export interface Stack {
   kill(role: Role, signal?: NodeJS.Signals): Promise<number | null>;
   /** Starts a role again after kill, and waits until it is ready. */
   start(role: Role): Promise<void>;
+  /** Process ids of the running app processes, to tell whether one was restarted. */
+  pids(): Partial<Record<Role, number>>;
   /** Starts one more gateway process (no NGINX in front), with `env` over the stack's; stopped with the stack. */
   addGateway(env?: Record<string, string>): Promise<{ url: string }>;
   stop(): Promise<void>;
@@ -121,6 +135,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
     MONGO_DB: id,
     BOOKINGS_URL: `http://127.0.0.1:${ports.bookings}/graphql`,
     EVENTS_URL: `http://127.0.0.1:${ports.events}/graphql`,
+    ...LOAD_TEST_LIMITS,
     ...Object.fromEntries(Object.entries(extraEnv).filter((e): e is [string, string] => e[1] !== undefined)),
   };
 
@@ -188,7 +203,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
     throw error;
   }
   const url = `http://127.0.0.1:${ports.nginx}`;
-  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, { what: 'nginx to proxy the gateway' });
+  await waitFor(async () => (await fetch(`${url}/api/events`)).ok, { what: 'nginx to proxy the gateway' });
 
   return {
     name: id,
@@ -208,6 +223,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
       spawnRole(role);
       await ready(role);
     },
+    pids: () => Object.fromEntries([...procs].flatMap(([role, child]) => (child.pid && child.exitCode === null ? [[role, child.pid]] : []))),
     async addGateway(extra = {}) {
       const port = await freePort();
       const child = launch('gateway', `gateway-${extras.length + 2}`, port, extra);
