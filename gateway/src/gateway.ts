@@ -38,7 +38,7 @@ type Context = GatewayContext & { clientIp: string | null };
 /** `bus` must be connected before start; the caller closes it after stop. `rateLimiter` counts booking requests (Redis in stack mode, in process in embedded mode). */
 export function createGateway(config: GatewayOptions, log: Logger, bus: Bus, rateLimiter: BookingRateLimiter): Service & { port(): number } {
   const limits = operationLimitsOf(config);
-  const verifier = createVerifier(config);
+  const verifier = createVerifier(config, { onRefused: (reason) => security.refused(`token_${reason}`) });
   const identify = (authorization: unknown) => callerFrom(verifier, authorization);
   const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
   const gateway = new ApolloGateway({

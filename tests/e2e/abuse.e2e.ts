@@ -239,7 +239,7 @@ describe('a corpus of malformed and abusive requests through NGINX', () => {
 
   it('counts what it refused in the gateway metrics', async () => {
     const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
-    for (const reason of ['query_too_complex_cost', 'query_too_complex_depth', 'operation_not_found', 'subscription_over_http', 'ws_protocol_violation', 'query_over_websocket', 'unsupported_media_type']) {
+    for (const reason of ['query_too_complex_cost', 'query_too_complex_depth', 'operation_not_found', 'subscription_over_http', 'ws_protocol_violation', 'query_over_websocket', 'unsupported_media_type', 'token_malformed']) {
       expect(text).toMatch(new RegExp(`gateway_security_refusals_total\\{reason="${reason}"\\} [1-9]`));
     }
   });
