@@ -44,7 +44,7 @@ export function readStoreContract(name: string, open: () => Promise<{ store: Rea
     });
     const truth: SeatDoc[] = [seat('A0', 0), seat('A1', 1), seat('B2', 2), seat('B3', 3)];
     const source: TruthSource = {
-      events: async () => [{ _id: 'ev', name: 'Event', venue: 'Hall', startsAt: new Date('2027-01-01T00:00:00Z') }],
+      events: async () => [{ _id: 'ev', name: 'Event', venue: 'Hall', startsAt: new Date('2027-01-01T00:00:00Z'), onSale: true, perUserLimit: 6, version: 1 }],
       seats: async () => truth,
     };
 

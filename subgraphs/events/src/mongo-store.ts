@@ -148,8 +148,12 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
     },
     async upsertEvents(docs) {
       if (docs.length === 0) return 0;
+      // Only the newest version is written: a replayed change cannot move an event back.
+      const stored = new Map((await events.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { version: 1 } }).toArray()).map((d) => [d._id, d.version ?? 0]));
+      const newer = docs.filter((d) => (stored.get(d._id) ?? -1) <= d.version);
+      if (newer.length === 0) return 0;
       const result = await events.bulkWrite(
-        docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+        newer.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
         { ordered: false },
       );
       return result.upsertedCount + result.modifiedCount;
