@@ -65,7 +65,7 @@ export function createBookingWorker(deps: BookingWorkerDeps): Service & { isRunn
     if (requests.length === 0) return;
     // Commands lock their seats in the transaction only: the lock saves wasted transactions, the rows decide.
     const keys = [...new Set(requests.flatMap((r) => (isCommand(r) ? [] : seatLockKeys(r.eventId, r.seatIds, deps.lockPrefix))))].sort();
-    const lock = await locks.acquire(keys, deps.lockTtlMs);
+    const lock = keys.length > 0 ? await locks.acquire(keys, deps.lockTtlMs) : null;
     try {
       const started = performance.now();
       const decisions = await ledger.commit(requests);
@@ -75,7 +75,7 @@ export function createBookingWorker(deps: BookingWorkerDeps): Service & { isRunn
         'booking batch committed',
       );
     } finally {
-      await lock.release();
+      await lock?.release();
     }
   }
 
