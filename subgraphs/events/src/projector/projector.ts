@@ -2,8 +2,8 @@ import { EventChangedMessageSchema, SeatStatusMessageSchema, type SeatStatusMess
 import type { Bus, BusConsumer, Delivery, Logger, Service } from '@booking/service-kit';
 import type { EventDoc, ReadStore } from '../read-model.ts';
 
-/** Seat changes applied per write. */
-const CHUNK = 500;
+/** Changes applied per write. */
+const CHUNK = 2000;
 
 export interface ProjectorDeps {
   bus: Bus;
@@ -22,7 +22,7 @@ export interface ProjectorDeps {
  * after the write. The bus must be connected; its owner closes it.
  */
 export function createProjector({ bus, group, store, topic, eventTopic, deadLetterTopic, log }: ProjectorDeps): Service & { isRunning(): boolean } {
-  let consumer: BusConsumer | null = null;
+  let consumers: BusConsumer[] = [];
 
   async function project(messages: Delivery[]) {
     const changes: SeatStatusMessage[] = [];
@@ -53,12 +53,16 @@ export function createProjector({ bus, group, store, topic, eventTopic, deadLett
   }
 
   return {
-    isRunning: () => consumer?.ready() ?? false,
+    isRunning: () => consumers.length === 2 && consumers.every((c) => c.ready()),
     async start() {
-      consumer = await bus.consume({ group, topics: [eventTopic, topic], from: 'earliest', maxChunk: CHUNK, handle: project });
+      // Events have a group of their own: a new event is not queued behind the seats of a large venue.
+      consumers = [
+        await bus.consume({ group: `${group}.events`, topics: [eventTopic], from: 'earliest', maxChunk: CHUNK, handle: project }),
+        await bus.consume({ group, topics: [topic], from: 'earliest', maxChunk: CHUNK, handle: project }),
+      ];
     },
     async stop() {
-      await consumer?.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
     },
   };
 }
