@@ -6,7 +6,7 @@ import type { EventDoc, ReadStore } from '../read-model.ts';
  * for it: an event created a moment ago (its `createEvent` answer) is
  * resolved here before the projector may have written it.
  */
-const NEW_EVENT_WAIT_MS = 2000;
+const NEW_EVENT_WAIT_MS = 5000;
 
 async function eventSoon(store: ReadStore, id: string): Promise<EventDoc | null> {
   const deadline = Date.now() + NEW_EVENT_WAIT_MS;
