@@ -55,6 +55,16 @@ export function readStoreContract(name: string, open: () => Promise<{ store: Rea
       expect(await store.availability('ev')).toEqual({ total: 4, available: 4, held: 0, booked: 0 });
     });
 
+    it('keeps the newest version of an event, so a replayed change never moves it back', async () => {
+      const base = (await store.getEvents(['ev2'])).get('ev2');
+      expect(base).toBeUndefined();
+      const v = (version: number, name: string) => ({ _id: 'ev2', name, venue: 'Hall', startsAt: new Date('2027-02-01T00:00:00Z'), onSale: version < 2, perUserLimit: 6, version });
+      expect(await store.upsertEvents([v(1, 'First')])).toBe(1);
+      expect(await store.upsertEvents([v(2, 'Second')])).toBe(1);
+      await store.upsertEvents([v(1, 'First')]);
+      expect((await store.getEvents(['ev2'])).get('ev2')).toMatchObject({ name: 'Second', onSale: false, version: 2 });
+    });
+
     it('applies newer versions only, so replays and reordering never move a seat back', async () => {
       expect(await store.applySeatChanges([change('A1', 3), change('A1', 2, 'AVAILABLE')])).toBe(1);
       expect(await store.applySeatChanges([change('A1', 2, 'AVAILABLE')])).toBe(0);
