@@ -33,47 +33,22 @@ describe('holds and events on the real services (stack mode)', () => {
 
     for (const role of ['bookings', 'events', 'relay', 'projector', 'gateway'] as Role[]) await stack.start(role);
     // The worker decides expiry and sweeps first thing at its start.
-    const started = Date.now();
+    const spawned = Date.now();
     await stack.start('worker');
-    await waitFor(
+    const up = Date.now();
+    const releasedAt = await waitFor(
       async () => {
         const { rows } = await stack.pg.query<{ status: string }>(`SELECT s.status::text FROM seats s WHERE s.event_id = $1`, [event.id]);
-        return rows[0]?.status === 'AVAILABLE';
+        return rows[0]?.status === 'AVAILABLE' ? Date.now() : undefined;
       },
       { timeoutMs: 10_000, intervalMs: 50, what: 'the expired hold to be released' },
     );
-    // From spawning the worker: a Node process with tsx alone takes 2-6 s to start on the shared 2-core machine.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(releasedAt - up).toBeLessThan(5_000);
+    // Starting a Node process with tsx takes 2-11 s on the shared 2-core machine: a generous bound from the spawn.
+    expect(releasedAt - spawned).toBeLessThan(20_000);
     expect(await api.settled('ursula', hold.id)).toMatchObject({ status: 'EXPIRED', reason: 'HOLD_EXPIRED' });
     await api.seatsShow(event.id, { R1: 'AVAILABLE' });
   });
-
-  it('creates a 50,000-seat venue, and bad layouts write nothing to PostgreSQL', async () => {
-    const count = async () => (await stack.pg.query<{ events: number; seats: number }>('SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM seats)::int AS seats')).rows[0]!;
-    const before = await count();
-    const bad = await api.raw(
-      'mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }',
-      { input: { name: 'Dupes', venue: 'Hall', startsAt: '2027-03-01T20:00:00Z', sections: [{ name: 'A', rows: 2, seatsPerRow: 2 }], seats: [{ id: 'A_R1_S1', section: 'X', row: '1' }] } },
-      ADMIN,
-    );
-    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await count()).toEqual(before);
-
-    const created = await api.createEvent({ name: 'Stadium', sections: [{ name: 'North', rows: 100, seatsPerRow: 250 }, { name: 'South', rows: 100, seatsPerRow: 250 }] });
-    const { rows } = await stack.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM seats WHERE event_id = $1', [created.id]);
-    expect(rows[0]!.n).toBe(50_000);
-    const availability = await waitFor(
-      async () => {
-        const res = await gql<{ event: { availability: { total: number; available: number } } | null }>(stack.graphqlUrl, 'query($id: ID!) { event(id: $id) { availability { total available } } }', { id: created.id });
-        const a = res.data?.event?.availability;
-        return a?.total === 50_000 ? a : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 500, what: 'all 50,000 seats in the read model' },
-    );
-    expect(availability.available).toBe(50_000);
-    const hold = await api.hold('vera', created.id, ['South_R100_S250']);
-    expect(await api.settled('vera', hold.id)).toMatchObject({ status: 'HELD' });
-  }, 180_000);
 
   it('keeps every seat in one consistent state through mixed holds, confirmations, expiries, cancellations and bookings', async () => {
     const seatIds = Array.from({ length: 8 }, (_, i) => `C${i + 1}`);
@@ -138,4 +113,30 @@ describe('holds and events on the real services (stack mode)', () => {
       { timeoutMs: 10_000, what: `the read model to equal PostgreSQL (${JSON.stringify(truth)})` },
     );
   }, 180_000);
+  it('creates a 50,000-seat venue, and bad layouts write nothing to PostgreSQL', async () => {
+    const count = async () => (await stack.pg.query<{ events: number; seats: number }>('SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM seats)::int AS seats')).rows[0]!;
+    const before = await count();
+    const bad = await api.raw(
+      'mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }',
+      { input: { name: 'Dupes', venue: 'Hall', startsAt: '2027-03-01T20:00:00Z', sections: [{ name: 'A', rows: 2, seatsPerRow: 2 }], seats: [{ id: 'A_R1_S1', section: 'X', row: '1' }] } },
+      ADMIN,
+    );
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await count()).toEqual(before);
+
+    const created = await api.createEvent({ name: 'Stadium', sections: [{ name: 'North', rows: 100, seatsPerRow: 250 }, { name: 'South', rows: 100, seatsPerRow: 250 }] }, true);
+    const { rows } = await stack.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM seats WHERE event_id = $1', [created.id]);
+    expect(rows[0]!.n).toBe(50_000);
+    const availability = await waitFor(
+      async () => {
+        const res = await gql<{ event: { availability: { total: number; available: number } } | null }>(stack.graphqlUrl, 'query($id: ID!) { event(id: $id) { availability { total available } } }', { id: created.id });
+        const a = res.data?.event?.availability;
+        return a?.total === 50_000 ? a : undefined;
+      },
+      { timeoutMs: 240_000, intervalMs: 1_000, what: 'all 50,000 seats in the read model' },
+    );
+    expect(availability.available).toBe(50_000);
+    const hold = await api.hold('vera', created.id, ['South_R100_S250']);
+    expect(await api.settled('vera', hold.id)).toMatchObject({ status: 'HELD' });
+  }, 300_000);
 });
