@@ -33,7 +33,6 @@ describe('holds and events on the real services (stack mode)', () => {
 
     for (const role of ['bookings', 'events', 'relay', 'projector', 'gateway'] as Role[]) await stack.start(role);
     // The worker decides expiry and sweeps first thing at its start.
-    const spawned = Date.now();
     await stack.start('worker');
     const up = Date.now();
     const releasedAt = await waitFor(
@@ -43,9 +42,8 @@ describe('holds and events on the real services (stack mode)', () => {
       },
       { timeoutMs: 10_000, intervalMs: 50, what: 'the expired hold to be released' },
     );
+    // Counted from the worker being up: starting a Node process with tsx alone took 5-20 s on the loaded 2-core machine.
     expect(releasedAt - up).toBeLessThan(5_000);
-    // Starting a Node process with tsx takes 2-11 s on the shared 2-core machine: a generous bound from the spawn.
-    expect(releasedAt - spawned).toBeLessThan(20_000);
     expect(await api.settled('ursula', hold.id)).toMatchObject({ status: 'EXPIRED', reason: 'HOLD_EXPIRED' });
     await api.seatsShow(event.id, { R1: 'AVAILABLE' });
   });
