@@ -7,7 +7,7 @@ let stack: Stack;
 beforeAll(async () => {
   // The pages under test are the ones built from the current sources.
   await buildWeb();
-  stack = await startStack('browser', { ADMIN_USERS: 'admin' });
+  stack = await startStack('browser');
 });
 afterAll(async () => {
   await stack?.stop();

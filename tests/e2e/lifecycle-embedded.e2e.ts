@@ -1,12 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startEmbedded, type Embedded } from '@booking/testkit';
-import { ADMIN, lifecycleScenarios } from './lifecycle-scenarios.ts';
+import { lifecycleScenarios } from './lifecycle-scenarios.ts';
 import { wsClients } from './ws.ts';
 
 let system: Embedded;
 const ws = wsClients();
 beforeAll(async () => {
-  system = await startEmbedded('lifecycle', { env: { ADMIN_USERS: ADMIN } });
+  system = await startEmbedded('lifecycle');
 });
 afterAll(async () => {
   await ws.dispose();

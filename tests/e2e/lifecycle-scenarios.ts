@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { gql, waitFor } from '@booking/testkit';
+import { gql, waitFor, type TestCaller } from '@booking/testkit';
 import { collect, type wsClients } from './ws.ts';
 import type { Target } from './core-scenarios.ts';
 
-/** The user every deployment under test names as administrator (ADMIN_USERS). */
-export const ADMIN = 'admin';
+/** An administrator: a token with the `admin` role. */
+export const ADMIN: TestCaller = { userId: 'root', roles: ['admin'] };
 
 const FIELDS = 'id status reason seatIds userId expiresAt createdAt';
 const HOLD = `mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { ${FIELDS} } }`;
@@ -33,7 +33,7 @@ type EventView = { id: string; name: string; onSale: boolean; perUserLimit: numb
 /** Operations of the booking life cycle against one system, named callers only. */
 export function lifecycleClient(target: () => Target) {
   const url = () => target().graphqlUrl;
-  const one = async <K extends string>(field: K, query: string, variables: Record<string, unknown>, caller: string) => {
+  const one = async <K extends string>(field: K, query: string, variables: Record<string, unknown>, caller: TestCaller) => {
     const res = await gql<Record<K, Booking>>(url(), query, variables, caller);
     if (res.errors || !res.data) throw new Error(`${field} failed: ${res.status} ${JSON.stringify(res.errors)}`);
     return res.data[field];
@@ -44,8 +44,8 @@ export function lifecycleClient(target: () => Target) {
     book: (caller: string, eventId: string, seatIds: string[]) => one('requestBooking', BOOK, { input: { eventId, seatIds } }, caller),
     confirm: (caller: string, id: string) => one('confirmBooking', CONFIRM, { id }, caller),
     extend: (caller: string, id: string, ttl?: number) => one('extendHold', EXTEND, { id, ttl }, caller),
-    cancel: (caller: string, id: string) => one('cancelBooking', CANCEL, { id }, caller),
-    raw: (query: string, variables: Record<string, unknown>, caller?: string) => gql(url(), query, variables, caller),
+    cancel: (caller: TestCaller, id: string) => one('cancelBooking', CANCEL, { id }, caller),
+    raw: (query: string, variables: Record<string, unknown>, caller?: TestCaller) => gql(url(), query, variables, caller),
     /** Waits until the booking leaves PENDING (or `until` holds) and returns it. */
     settled: (caller: string, id: string, until: (b: Booking) => boolean = (b) => b.status !== 'PENDING', timeoutMs = 15_000) =>
       waitFor(

@@ -6,7 +6,7 @@ import { wsClients } from './ws.ts';
 let stack: Stack;
 const ws = wsClients();
 beforeAll(async () => {
-  stack = await startStack('lifecycle', { ADMIN_USERS: ADMIN });
+  stack = await startStack('lifecycle');
 }, 180_000);
 afterAll(async () => {
   await ws.dispose();
