@@ -8,8 +8,9 @@ import { createBookingsApi } from '../subgraphs/bookings/src/api/app.ts';
 import { createSeatCatalog } from '../subgraphs/bookings/src/api/catalog.ts';
 import { createMemoryPendingStore } from '../subgraphs/bookings/src/api/pending.ts';
 import { createBatchingPublisher } from '../subgraphs/bookings/src/api/publisher.ts';
+import { createPrismaEventAdmin } from '../subgraphs/bookings/src/api/event-admin.ts';
 import { createBookingReader, createDbSeatSource } from '../subgraphs/bookings/src/api/reader.ts';
-import { WORKER_DEFAULTS } from '../subgraphs/bookings/src/config.ts';
+import { HOLD_DEFAULTS, WORKER_DEFAULTS, holdBounds } from '../subgraphs/bookings/src/config.ts';
 import { createPgliteDb } from '../subgraphs/bookings/src/db.ts';
 import { pgliteConnection } from '../subgraphs/bookings/src/relay/pglite-connection.ts';
 import { createOutboxRelay } from '../subgraphs/bookings/src/relay/relay.ts';
@@ -61,7 +62,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
       const rebuilt = await reconcile(createSqlTruthSource(sql), store);
       log.info({ events: rebuilt.events, seats: rebuilt.seats }, 'read model built');
 
-      await run(createProjector({ bus, group: 'events-projector', store, topic: topics.seatStatus, deadLetterTopic: topics.seatStatusDeadLetter, log: roleLog('projector') }));
+      await run(createProjector({ bus, group: 'events-projector', store, topic: topics.seatStatus, eventTopic: topics.eventChanges, deadLetterTopic: topics.seatStatusDeadLetter, log: roleLog('projector') }));
       await run(
         createBookingWorker({
           bus,
@@ -73,6 +74,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           batchSize: WORKER_DEFAULTS.WORKER_BATCH_SIZE,
           lockTtlMs: WORKER_DEFAULTS.LOCK_TTL_MS,
           lockPrefix: '',
+          sweepIntervalMs: WORKER_DEFAULTS.EXPIRY_SWEEP_MS,
         }),
       );
       await run(createOutboxRelay({ connect: async () => pgliteConnection(pglite), bus, log: roleLog('relay'), batchSize: WORKER_DEFAULTS.RELAY_BATCH_SIZE }));
@@ -87,6 +89,8 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           publisher,
           pending: createMemoryPendingStore(),
           bookings: createBookingReader(db),
+          events: createPrismaEventAdmin(db, topics),
+          holds: holdBounds(HOLD_DEFAULTS),
           readiness: async () => ({ bus: bus.connected() }),
           close: () => publisher.flush(),
         }),

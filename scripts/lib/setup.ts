@@ -25,7 +25,7 @@ export async function setup(opts: SetupOptions): Promise<void> {
   const topics = topicNames(opts.topicPrefix);
   await ensureTopics(
     createKafka('setup', opts.kafkaBrokers, log),
-    [topics.bookingRequests, topics.seatStatus, topics.bookingStatus, topics.bookingRequestsDeadLetter, topics.seatStatusDeadLetter].map((topic) => ({
+    [topics.bookingRequests, topics.seatStatus, topics.bookingStatus, topics.eventChanges, topics.bookingRequestsDeadLetter, topics.seatStatusDeadLetter].map((topic) => ({
       topic,
       numPartitions: TOPIC_PARTITIONS,
     })),

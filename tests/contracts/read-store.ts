@@ -44,7 +44,7 @@ export function readStoreContract(name: string, open: () => Promise<{ store: Rea
     });
     const truth: SeatDoc[] = [seat('A0', 0), seat('A1', 1), seat('B2', 2), seat('B3', 3)];
     const source: TruthSource = {
-      events: async () => [{ _id: 'ev', name: 'Event', venue: 'Hall', startsAt: new Date('2027-01-01T00:00:00Z') }],
+      events: async () => [{ _id: 'ev', name: 'Event', venue: 'Hall', startsAt: new Date('2027-01-01T00:00:00Z'), onSale: true, perUserLimit: 6, version: 1 }],
       seats: async () => truth,
     };
 
@@ -53,6 +53,16 @@ export function readStoreContract(name: string, open: () => Promise<{ store: Rea
       expect(await reconcile(source, store)).toMatchObject({ seatsRepaired: 0, passes: 1 });
       expect((await store.seats('ev')).map((s) => s.seatId)).toEqual(['A0', 'A1', 'B2', 'B3']);
       expect(await store.availability('ev')).toEqual({ total: 4, available: 4, held: 0, booked: 0 });
+    });
+
+    it('keeps the newest version of an event, so a replayed change never moves it back', async () => {
+      const base = (await store.getEvents(['ev2'])).get('ev2');
+      expect(base).toBeUndefined();
+      const v = (version: number, name: string) => ({ _id: 'ev2', name, venue: 'Hall', startsAt: new Date('2027-02-01T00:00:00Z'), onSale: version < 2, perUserLimit: 6, version });
+      expect(await store.upsertEvents([v(1, 'First')])).toBe(1);
+      expect(await store.upsertEvents([v(2, 'Second')])).toBe(1);
+      await store.upsertEvents([v(1, 'First')]);
+      expect((await store.getEvents(['ev2'])).get('ev2')).toMatchObject({ name: 'Second', onSale: false, version: 2 });
     });
 
     it('applies newer versions only, so replays and reordering never move a seat back', async () => {

@@ -70,8 +70,12 @@ const seatButton = (page: Page, section: string, row: number, seat: number) => p
 const clickSeat = (page: Page, section: string, row: number, seat: number) =>
   page.evaluate((prefix) => document.querySelector(`#map button[aria-label^="${prefix}"]`)!.click(), `Section ${section} row ${row} seat ${seat},`);
 
-const isBooked = (page: Page, section: string, row: number, seat: number) =>
-  page.evaluate((prefix) => /, booked/.test(document.querySelector(`#map button[aria-label^="${prefix}"]`)?.getAttribute('aria-label') ?? ''), `Section ${section} row ${row} seat ${seat},`);
+/** Whether the page shows the seat taken: held or booked. */
+const isTaken = (page: Page, section: string, row: number, seat: number) =>
+  page.evaluate((prefix) => /, (held|booked)/.test(document.querySelector(`#map button[aria-label^="${prefix}"]`)?.getAttribute('aria-label') ?? ''), `Section ${section} row ${row} seat ${seat},`);
+
+/** The line of a booking in the page's list, by the seat's label. */
+const bookingLine = (page: Page, label: string) => page.locator('#bookings li', { hasText: label });
 
 /**
  * The browser tests of the seat-map page and GraphiQL, against any server
@@ -156,7 +160,7 @@ export function browserTests(baseUrl: () => string, label = 'stack'): void {
     await page.screenshot({ path: `${ARTIFACTS}${label}-graphiql-subscription.png` });
   });
 
-  it("shows one page's booking on another page within 1 s, and the rejection of a seat someone else took", async () => {
+  it("shows one page's hold on another page within 1 s, confirms it, and tells the other page why the seat it also asked for is taken", async () => {
     const ann = await open('/#/events/arena10k', 'ann');
     const ben = await open('/#/events/arena10k', 'ben');
     for (const page of [ann, ben]) {
@@ -165,54 +169,60 @@ export function browserTests(baseUrl: () => string, label = 'stack'): void {
     }
     await expect(seatButton(ann, 'C', 41, 1).getAttribute('aria-label')).resolves.toBe('Section C row 41 seat 1, available');
 
-    // Ben's subscription is in place, and the path warm, once one of Ann's bookings shows on his page.
+    // Ben's subscription is in place, and the path warm, once one of Ann's holds shows on his page.
     let probe = 0;
     await waitFor(
       async () => {
-        if (probe > 0 && (await isBooked(ben, 'C', 41, probe))) return true;
-        if (probe >= 20) throw new GiveUp("none of Ann's 20 bookings showed on Ben's page");
+        if (probe > 0 && (await isTaken(ben, 'C', 41, probe))) return true;
+        if (probe >= 20) throw new GiveUp("none of Ann's 20 holds showed on Ben's page");
         await clickSeat(ann, 'C', 41, ++probe);
-        await waitFor(() => isBooked(ben, 'C', 41, probe), { timeoutMs: 2_000, intervalMs: 20, what: 'probe' }).catch(() => undefined);
-        return isBooked(ben, 'C', 41, probe);
+        await waitFor(() => isTaken(ben, 'C', 41, probe), { timeoutMs: 2_000, intervalMs: 20, what: 'probe' }).catch(() => undefined);
+        return isTaken(ben, 'C', 41, probe);
       },
-      { timeoutMs: 60_000, intervalMs: 0, what: "Ben's page to show Ann's bookings" },
+      { timeoutMs: 60_000, intervalMs: 0, what: "Ben's page to show Ann's holds" },
     );
 
     const started = Date.now();
     await clickSeat(ann, 'C', 42, 7);
-    await ben.waitForFunction(() => /, booked$/.test(document.querySelector('#map button[aria-label^="Section C row 42 seat 7,"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 5_000, polling: 'raf' });
+    await ben.waitForFunction(() => /, held$/.test(document.querySelector('#map button[aria-label^="Section C row 42 seat 7,"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 5_000, polling: 'raf' });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(1_000);
+    const line = bookingLine(ann, 'Section C row 42 seat 7');
+    await ann.waitForSelector('#bookings li[data-status="HELD"] >> text=Section C row 42 seat 7', { timeout: 10_000 });
+    expect(await line.textContent()).toMatch(/held, (9:5\d|10:00) left/);
+    await expect(seatButton(ann, 'C', 42, 7).getAttribute('aria-label')).resolves.toBe('Section C row 42 seat 7, held, held by you');
+    await line.getByRole('button', { name: 'Confirm' }).click();
     await ann.waitForSelector('#bookings li[data-status="CONFIRMED"] >> text=Section C row 42 seat 7', { timeout: 10_000 });
-    await expect(seatButton(ann, 'C', 42, 7).getAttribute('aria-label')).resolves.toBe('Section C row 42 seat 7, booked, booked by you');
-    await waitFor(async () => (await ann.textContent('#announcer'))?.includes('Section C row 42 seat 7: booking confirmed'), { what: 'the confirmation to be announced' });
+    await waitFor(async () => (await seatButton(ann, 'C', 42, 7).getAttribute('aria-label')) === 'Section C row 42 seat 7, booked, booked by you', { what: 'the seat to show booked by Ann' });
+    await waitFor(async () => (await ann.textContent('#announcer'))?.includes('Section C row 42 seat 7 (as ann): confirmed'), { what: 'the confirmation to be announced' });
+    await ben.waitForFunction(() => /, booked$/.test(document.querySelector('#map button[aria-label^="Section C row 42 seat 7,"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 5_000 });
 
-    // Both ask for the same seat at once: one gets it, the other is told why not.
+    // Both ask for the same seat at once: one holds it, the other is told why not.
     await Promise.all([clickSeat(ann, 'C', 43, 9), clickSeat(ben, 'C', 43, 9)]);
     const outcome = async (page: Page) => {
-      const li = page.locator('#bookings li', { hasText: 'Section C row 43 seat 9' });
+      const li = bookingLine(page, 'Section C row 43 seat 9');
       await li.waitFor({ timeout: 5_000 });
-      await waitFor(async () => (await li.getAttribute('data-status')) !== 'PENDING', { timeoutMs: 10_000, what: 'the booking to be decided' });
+      await waitFor(async () => (await li.getAttribute('data-status')) !== 'PENDING', { timeoutMs: 10_000, what: 'the hold to be decided' });
       return { page, status: await li.getAttribute('data-status'), reason: await li.getAttribute('data-reason'), text: (await li.textContent()) ?? '' };
     };
     const outcomes = await Promise.all([outcome(ann), outcome(ben)]);
-    expect(outcomes.map((o) => o.status).sort()).toEqual(['CONFIRMED', 'REJECTED']);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['HELD', 'REJECTED']);
     const rejected = outcomes.find((o) => o.status === 'REJECTED')!;
     expect(rejected.reason).toBe('SEAT_UNAVAILABLE');
     expect(rejected.text).toContain('rejected: the seat is no longer available');
-    await waitFor(async () => (await rejected.page.textContent('#announcer'))?.includes('Section C row 43 seat 9: booking rejected: the seat is no longer available'), { what: 'the rejection to be announced' });
-    // The seat now shows as booked there too, and a click on it sends nothing.
-    await waitFor(() => isBooked(rejected.page, 'C', 43, 9), { timeoutMs: 5_000, what: 'the taken seat to show as booked' });
+    await waitFor(async () => (await rejected.page.textContent('#announcer'))?.includes('Section C row 43 seat 9 (as'), { what: 'the rejection to be announced' });
+    // The seat now shows as held there too, and a click on it sends nothing.
+    await waitFor(() => isTaken(rejected.page, 'C', 43, 9), { timeoutMs: 5_000, what: 'the taken seat to show as held' });
     const before = requests.length;
     await clickSeat(rejected.page, 'C', 43, 9);
-    await waitFor(async () => (await rejected.page.textContent('#announcer'))?.includes('Section C row 43 seat 9 is booked'), { what: 'the click on a booked seat to be answered' });
+    await waitFor(async () => (await rejected.page.textContent('#announcer'))?.includes('Section C row 43 seat 9 is held'), { what: 'the click on a held seat to be answered' });
     expect(requests.slice(before).filter((u) => u.endsWith('/graphql'))).toEqual([]);
     for (const page of [ann, ben]) await seatButton(page, 'C', 43, 9).scrollIntoViewIfNeeded();
     await ann.screenshot({ path: `${ARTIFACTS}${label}-seatmap-ann.png` });
     await ben.screenshot({ path: `${ARTIFACTS}${label}-seatmap-ben.png` });
   });
 
-  it('books a seat with the keyboard alone, one seat in the tab order, and announces the outcome', async () => {
+  it('holds a seat with the keyboard alone, one seat in the tab order, announces it, and cancels the hold from the list', async () => {
     const page = await open('/#/events/arena10k', 'kim');
     await page.waitForSelector('#map[data-state="ready"]', { timeout: 30_000 });
     expect(await page.locator('#map button[tabindex="0"]').count()).toBe(1);
@@ -221,9 +231,32 @@ export function browserTests(baseUrl: () => string, label = 'stack'): void {
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
     expect(await focused()).toBe('Section A row 3 seat 49, available');
     await page.keyboard.press('Enter');
-    await waitFor(async () => (await page.textContent('#announcer'))?.includes('Section A row 3 seat 49: booking confirmed'), { what: 'the confirmation to be announced' });
+    await waitFor(async () => (await page.textContent('#announcer'))?.includes('Section A row 3 seat 49 (as kim): held'), { what: 'the hold to be announced' });
     expect(await page.locator('#map button[tabindex="0"]').count()).toBe(1);
-    expect(await focused()).toBe('Section A row 3 seat 49, booked, booked by you');
+    expect(await focused()).toBe('Section A row 3 seat 49, held, held by you');
+
+    await bookingLine(page, 'Section A row 3 seat 49').getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForSelector('#bookings li[data-status="CANCELLED"] >> text=Section A row 3 seat 49', { timeout: 10_000 });
+    await waitFor(async () => (await seatButton(page, 'A', 3, 49).getAttribute('aria-label')) === 'Section A row 3 seat 49, available', { what: 'the seat to be free again' });
+
+    // The list comes from the server too: a new page of the same user shows the cancelled hold.
+    const again = await open('/#/events/arena10k', 'kim');
+    await again.waitForSelector('#bookings li[data-status="CANCELLED"]', { timeout: 10_000 });
+  });
+
+  it('creates an event from the admin view, which then opens with its seats', async () => {
+    const page = await open('/', 'impresario');
+    await page.click('#admin summary');
+    await page.fill('#create-event input[name="name"]', 'Browser Gala');
+    await page.fill('#create-event input[name="venue"]', 'Glass Hall');
+    await page.fill('#create-event input[name="startsAt"]', '2027-10-01T19:30');
+    await page.fill('#create-event input[name="sections"]', 'Left, Right');
+    await page.fill('#create-event input[name="rows"]', '3');
+    await page.fill('#create-event input[name="seatsPerRow"]', '4');
+    await page.click('#create-event button[type="submit"]');
+    await page.waitForSelector('#map[data-state="ready"][data-seats="24"]', { timeout: 15_000 });
+    expect(await page.textContent('#event-heading')).toBe('Browser Gala');
+    await page.waitForSelector('#events a >> text=Browser Gala');
   });
 
   it('sends no request from any page to a host other than the server under test', async () => {

@@ -73,3 +73,19 @@ export function bookingRequestId(userId: string, idempotencyKey?: string | null)
 export function seatLockKeys(eventId: string, seatIds: Iterable<string>, prefix = ''): string[] {
   return [...new Set([...seatIds].map((s) => `${prefix}lock:seat:${eventId}:${s}`))].sort();
 }
+
+/** How long a hold may last, per deployment. */
+export interface HoldBounds {
+  defaultSeconds: number;
+  minSeconds: number;
+  maxSeconds: number;
+}
+
+/** The hold's length in seconds, or the problem with the asked one. */
+export function holdSeconds(ttlSeconds: number | null | undefined, bounds: HoldBounds): number | InputProblem {
+  if (ttlSeconds == null) return bounds.defaultSeconds;
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < bounds.minSeconds || ttlSeconds > bounds.maxSeconds) {
+    return { code: ErrorCode.BAD_USER_INPUT, field: 'ttlSeconds', message: `ttlSeconds must be ${bounds.minSeconds}-${bounds.maxSeconds}` };
+  }
+  return ttlSeconds;
+}

@@ -1,9 +1,8 @@
-import type { BookingRequestMessage } from '@booking/contracts';
-import type { Decision } from './decide.ts';
+import type { Decision, WorkItem } from './decide.ts';
 
-/** Publishes accepted requests durably; resolves once the broker acknowledged them. */
+/** Publishes accepted requests and commands durably; resolves once the broker acknowledged them. */
 export interface BookingRequestPublisher {
-  publish(request: BookingRequestMessage): Promise<void>;
+  publish(request: WorkItem): Promise<void>;
 }
 
 /** Mutual exclusion over named resources, held for a bounded time. */
@@ -16,7 +15,9 @@ export class LockContentionError extends Error {
   override name = 'LockContentionError';
 }
 
-/** Applies a batch of requests atomically and returns what was decided. */
+/** Applies decisions atomically with their outbox rows and returns what was decided. */
 export interface BookingLedger {
-  commit(requests: readonly BookingRequestMessage[]): Promise<Decision[]>;
+  commit(items: readonly WorkItem[]): Promise<Decision[]>;
+  /** Releases up to `limit` holds that are over; returns the expiries decided. */
+  expire(limit: number): Promise<Decision[]>;
 }

@@ -21,8 +21,22 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  // Holds, limits and event administration.
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  HOLD_EXPIRED: 'HOLD_EXPIRED',
+  EVENT_OFF_SALE: 'EVENT_OFF_SALE',
+  BOOKING_NOT_FOUND: 'BOOKING_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Reasons a booking request can end REJECTED. */
-export type RejectionReason = typeof ErrorCode.SEAT_UNAVAILABLE | typeof ErrorCode.UNKNOWN_SEAT | typeof ErrorCode.EVENT_NOT_FOUND | typeof ErrorCode.INVALID_REQUEST;
+export type RejectionReason =
+  | typeof ErrorCode.SEAT_UNAVAILABLE
+  | typeof ErrorCode.UNKNOWN_SEAT
+  | typeof ErrorCode.EVENT_NOT_FOUND
+  | typeof ErrorCode.INVALID_REQUEST
+  | typeof ErrorCode.LIMIT_EXCEEDED
+  | typeof ErrorCode.EVENT_OFF_SALE;
+
+/** Reason a hold ends EXPIRED. */
+export type ExpiryReason = typeof ErrorCode.HOLD_EXPIRED;

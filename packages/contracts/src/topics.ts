@@ -4,6 +4,8 @@ export interface Topics {
   seatStatus: string;
   seatStatusDeadLetter: string;
   bookingStatus: string;
+  /** Events created or changed by an administrator (not their seats: those go to seat-status). */
+  eventChanges: string;
 }
 
 export function topicNames(prefix = ''): Topics {
@@ -13,6 +15,7 @@ export function topicNames(prefix = ''): Topics {
     seatStatus: `${prefix}seat-status`,
     seatStatusDeadLetter: `${prefix}seat-status.dlq`,
     bookingStatus: `${prefix}booking-status`,
+    eventChanges: `${prefix}event-changes`,
   };
 }
 

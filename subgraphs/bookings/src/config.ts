@@ -1,7 +1,16 @@
+import type { HoldBounds } from '@booking/booking-core';
 import { common, env, jwt, jwtProblems, kafka, loadConfig } from '@booking/config';
 
 /** Defaults of the worker and relay, shared with embedded mode. */
-export const WORKER_DEFAULTS = { WORKER_BATCH_SIZE: 500, LOCK_TTL_MS: 10_000, RELAY_BATCH_SIZE: 1000 } as const;
+export const WORKER_DEFAULTS = { WORKER_BATCH_SIZE: 500, LOCK_TTL_MS: 10_000, RELAY_BATCH_SIZE: 1000, EXPIRY_SWEEP_MS: 1000 } as const;
+
+/** Hold lengths, in seconds: what `ttlSeconds` defaults to and may range over. */
+export const HOLD_DEFAULTS = { HOLD_TTL_SECONDS: 600, HOLD_MIN_SECONDS: 5, HOLD_MAX_SECONDS: 1800 } as const;
+const holds = {
+  HOLD_TTL_SECONDS: env.int(HOLD_DEFAULTS.HOLD_TTL_SECONDS, 1),
+  HOLD_MIN_SECONDS: env.int(HOLD_DEFAULTS.HOLD_MIN_SECONDS, 1),
+  HOLD_MAX_SECONDS: env.int(HOLD_DEFAULTS.HOLD_MAX_SECONDS, 1),
+};
 
 const database = { DATABASE_URL: env.url(['postgres', 'postgresql']) };
 const redis = { REDIS_URL: env.url(['redis', 'rediss']), REDIS_KEY_PREFIX: env.name('') };
@@ -9,7 +18,7 @@ const redis = { REDIS_URL: env.url(['redis', 'rediss']), REDIS_KEY_PREFIX: env.n
 export const loadApiConfig = (e?: Record<string, string | undefined>) =>
   loadConfig(
     'bookings-api',
-    { ...common, ...database, ...kafka, ...redis, ...jwt, PORT: env.port(4001), DB_POOL_SIZE: env.int(10, 1) },
+    { ...common, ...database, ...kafka, ...redis, ...jwt, ...holds, PORT: env.port(4001), DB_POOL_SIZE: env.int(10, 1) },
     e,
     jwtProblems,
   );
@@ -26,6 +35,8 @@ export const loadWorkerConfig = (e?: Record<string, string | undefined>) =>
       /** Requests decided per database transaction. */
       WORKER_BATCH_SIZE: env.int(WORKER_DEFAULTS.WORKER_BATCH_SIZE, 1),
       LOCK_TTL_MS: env.int(WORKER_DEFAULTS.LOCK_TTL_MS, 100),
+      /** How often held seats past their expiry are looked for (a hold ends at most this long late, plus the commit). */
+      EXPIRY_SWEEP_MS: env.int(WORKER_DEFAULTS.EXPIRY_SWEEP_MS, 50),
       DB_POOL_SIZE: env.int(4, 1),
     },
     e,
@@ -33,6 +44,13 @@ export const loadWorkerConfig = (e?: Record<string, string | undefined>) =>
 
 export const loadRelayConfig = (e?: Record<string, string | undefined>) =>
   loadConfig('outbox-relay', { ...common, ...database, ...kafka, HEALTH_PORT: env.port(4012), RELAY_BATCH_SIZE: env.int(WORKER_DEFAULTS.RELAY_BATCH_SIZE, 1) }, e);
+
+/** The hold bounds of a deployment, from its settings. */
+export const holdBounds = (c: { HOLD_TTL_SECONDS: number; HOLD_MIN_SECONDS: number; HOLD_MAX_SECONDS: number }): HoldBounds => ({
+  defaultSeconds: c.HOLD_TTL_SECONDS,
+  minSeconds: c.HOLD_MIN_SECONDS,
+  maxSeconds: c.HOLD_MAX_SECONDS,
+});
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

@@ -11,6 +11,9 @@ interface Venue {
 const sameSeat = (a: SeatDoc, b: SeatDoc) =>
   a.status === b.status && a.version === b.version && a.bookingId === b.bookingId && a.userId === b.userId && a.order === b.order;
 
+const sameEvent = (a: EventDoc, b: EventDoc) =>
+  a.version === b.version && a.name === b.name && a.venue === b.venue && a.startsAt.getTime() === b.startsAt.getTime() && a.onSale === b.onSale && a.perUserLimit === b.perUserLimit;
+
 /**
  * The read model inside the process (embedded mode), with the MongoDB
  * store's rules: changes apply only over older versions, repairs never move
@@ -80,7 +83,7 @@ export function createMemoryReadStore(): ReadStore {
       let changed = 0;
       for (const d of docs) {
         const stored = events.get(d._id);
-        if (stored && stored.name === d.name && stored.venue === d.venue && stored.startsAt.getTime() === d.startsAt.getTime()) continue;
+        if (stored && (stored.version > d.version || sameEvent(stored, d))) continue;
         events.set(d._id, { ...d });
         changed++;
       }

@@ -29,6 +29,8 @@ const blockCollection = (eventId: string) => `seat_blocks.${eventId}`;
 const STATUSES: SeatStatus[] = ['AVAILABLE', 'HELD', 'BOOKED'];
 const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 20;
+/** Blocks written at once by one projector. */
+const BLOCK_WRITERS = 8;
 
 function countStatuses(seats: BlockSeat[]): Record<SeatStatus, number> {
   const counts = { AVAILABLE: 0, HELD: 0, BOOKED: 0 };
@@ -131,8 +133,8 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
       return { total: available + held + booked, available, held, booked };
     },
     async applySeatChanges(changes) {
-      let changed = 0;
-      for (const { key, items } of groupByBlock(changes)) {
+      // Blocks are separate documents: a new venue's rows are written side by side, a few at a time.
+      const counts = await mapLimit(groupByBlock(changes), BLOCK_WRITERS, ({ key, items }) => {
         const incoming = items.map<BlockSeat>((c) => ({
           seatId: c.seatId,
           order: c.position,
@@ -142,14 +144,18 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
           userId: c.userId,
         }));
         // Replays and reordered deliveries carry versions we already have: no-ops.
-        changed += await mergeIntoBlock(key, newestPerSeat(incoming), (stored, next) => !stored || stored.version < next.version, 'owner');
-      }
-      return changed;
+        return mergeIntoBlock(key, newestPerSeat(incoming), (stored, next) => !stored || stored.version < next.version, 'owner');
+      });
+      return counts.reduce((a, b) => a + b, 0);
     },
     async upsertEvents(docs) {
       if (docs.length === 0) return 0;
+      // Only the newest version is written: a replayed change cannot move an event back.
+      const stored = new Map((await events.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { version: 1 } }).toArray()).map((d) => [d._id, d.version ?? 0]));
+      const newer = docs.filter((d) => (stored.get(d._id) ?? -1) <= d.version);
+      if (newer.length === 0) return 0;
       const result = await events.bulkWrite(
-        docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+        newer.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
         { ordered: false },
       );
       return result.upsertedCount + result.modifiedCount;
@@ -172,6 +178,19 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
       }
     },
   };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 function newestPerSeat(seats: BlockSeat[]): BlockSeat[] {

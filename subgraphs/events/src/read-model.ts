@@ -5,6 +5,10 @@ export interface EventDoc {
   name: string;
   venue: string;
   startsAt: Date;
+  onSale: boolean;
+  perUserLimit: number;
+  /** Grows with every change of the event (not of its seats). */
+  version: number;
 }
 
 /** One seat as the subgraph serves it. */
@@ -36,6 +40,7 @@ export interface ReadStore {
   availability(eventId: string): Promise<Availability>;
   /** Applies changes newer than the stored seat versions; returns how many seats changed. */
   applySeatChanges(changes: readonly SeatStatusMessage[]): Promise<number>;
+  /** Writes events that differ from the given ones, never moving an event to an older version; returns how many changed. */
   upsertEvents(events: readonly EventDoc[]): Promise<number>;
   /** Writes seats that differ from the given truth, never moving a seat to an older version; returns how many changed. */
   repairSeats(seats: readonly SeatDoc[]): Promise<number>;

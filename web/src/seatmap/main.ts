@@ -11,9 +11,15 @@ import './style.css';
 const EVENTS = /* GraphQL */ `query SeatMapEvents { events { id name venue startsAt availability { total available } } }`;
 const EVENT = /* GraphQL */ `query SeatMapEvent($id: ID!) { event(id: $id) { id name venue startsAt seats { id section row status version } } }`;
 const SEAT_CHANGES = /* GraphQL */ `subscription SeatMapChanges($eventId: ID!) { seatStatusChanged(eventId: $eventId) { seatId status version } }`;
-const REQUEST = /* GraphQL */ `mutation SeatMapBook($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }`;
-const BOOKING = /* GraphQL */ `query SeatMapBooking($id: ID!) { booking(id: $id) { id status reason } }`;
-const BOOKING_UPDATED = /* GraphQL */ `subscription SeatMapBookingUpdated($id: ID!) { bookingUpdated(id: $id) { id status reason } }`;
+const BOOKING_FIELDS = 'id status reason seatIds expiresAt event { id name }';
+const HOLD = /* GraphQL */ `mutation SeatMapHold($input: HoldSeatsInput!) { holdSeats(input: $input) { ${BOOKING_FIELDS} } }`;
+const CONFIRM = /* GraphQL */ `mutation SeatMapConfirm($id: ID!) { confirmBooking(id: $id) { ${BOOKING_FIELDS} } }`;
+const CANCEL = /* GraphQL */ `mutation SeatMapCancel($id: ID!) { cancelBooking(id: $id) { ${BOOKING_FIELDS} } }`;
+const BOOKING = /* GraphQL */ `query SeatMapBooking($id: ID!) { booking(id: $id) { ${BOOKING_FIELDS} } }`;
+const MY_BOOKINGS = /* GraphQL */ `query SeatMapMine { myBookings(first: 20) { ${BOOKING_FIELDS} } }`;
+const BOOKING_UPDATED = /* GraphQL */ `subscription SeatMapBookingUpdated($id: ID!) { bookingUpdated(id: $id) { ${BOOKING_FIELDS} } }`;
+const EVENT_SIZE = /* GraphQL */ `query SeatMapEventSize($id: ID!) { event(id: $id) { availability { total } } }`;
+const CREATE_EVENT = /* GraphQL */ `mutation SeatMapCreateEvent($input: CreateEventInput!) { createEvent(input: $input) { id name } }`;
 
 interface EventSummary {
   id: string;
@@ -34,10 +40,14 @@ interface SeatChange {
   status: SeatStatus;
   version: number;
 }
+type BookingStatus = 'PENDING' | 'HELD' | 'CONFIRMED' | 'REJECTED' | 'EXPIRED' | 'CANCELLED';
 interface BookingState {
   id: string;
-  status: 'PENDING' | 'CONFIRMED' | 'REJECTED';
-  reason?: string | null;
+  status: BookingStatus;
+  reason: string | null;
+  seatIds: string[];
+  expiresAt: string | null;
+  event: { id: string; name: string } | null;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -57,6 +67,9 @@ const REASONS: Record<string, string> = {
   UNKNOWN_SEAT: 'the seat does not exist',
   EVENT_NOT_FOUND: 'the event does not exist',
   INVALID_REQUEST: 'the request was not valid',
+  LIMIT_EXCEEDED: 'you hold or have booked as many seats of this event as one person may',
+  EVENT_OFF_SALE: 'the event is not on sale',
+  HOLD_EXPIRED: 'the hold ran out',
 };
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -73,7 +86,7 @@ function showStatus(text: string): void {
 
 const map = new SeatMap(
   mapRoot,
-  (seatId, label, status) => void book(seatId, label, status),
+  (seatId, label, status) => void hold(seatId, label, status),
   (c, total) => (counts.textContent = `${c.AVAILABLE.toLocaleString()} of ${total.toLocaleString()} seats available · ${c.HELD.toLocaleString()} held · ${c.BOOKED.toLocaleString()} booked`),
 );
 
@@ -190,33 +203,45 @@ function afterPaint(fn: () => void): void {
   requestAnimationFrame(() => setTimeout(fn, 0));
 }
 
-// ---------------------------------------------------------------- own bookings
+// ---------------------------------------------------------------- own holds and bookings
 
 /** Seats with a booking of this page, by seat id (the map shows them). */
 const ownSeats = new Map<string, { eventId: string; mine: Mine }>();
 
-async function book(seatId: string, label: string, status: SeatStatus): Promise<void> {
+/** The listed bookings of the current user, by booking id. */
+const listed = new Map<string, { li: HTMLLIElement; state: BookingState; userId: string; stop?: () => void }>();
+
+const MINE_OF: Partial<Record<BookingStatus, Mine>> = { PENDING: 'pending', HELD: 'held', CONFIRMED: 'confirmed' };
+const LIVE: ReadonlySet<BookingStatus> = new Set(['PENDING', 'HELD', 'CONFIRMED']);
+
+function currentUser(): string | null {
+  const userId = userInput.value.trim();
+  if (USER_ID.test(userId)) return userId;
+  showStatus('Enter who you are: 1 to 64 letters, digits or _ . : @ -');
+  userInput.focus();
+  return null;
+}
+
+/** Clicking a seat holds it (the default action); the hold is then confirmed or cancelled from the list. */
+async function hold(seatId: string, label: string, status: SeatStatus): Promise<void> {
   if (!current) return;
   const eventId = current.eventId;
   const own = ownSeats.get(seatId);
-  if (own?.mine === 'pending' || own?.mine === 'confirmed') return announce(`${label}: ${own.mine === 'pending' ? 'your booking is pending' : 'already booked by you'}`);
+  if (own) return announce(`${label}: ${own.mine === 'pending' ? 'your request is pending' : own.mine === 'held' ? 'already held by you' : 'already booked by you'}`);
   if (status !== 'AVAILABLE') return announce(`${label} is ${status === 'HELD' ? 'held' : 'booked'}`);
-  const userId = userInput.value.trim();
-  if (!USER_ID.test(userId)) {
-    showStatus('Enter who you are booking as: 1 to 64 letters, digits or _ . : @ -');
-    userInput.focus();
-    return;
-  }
+  const userId = currentUser();
+  if (!userId) return;
   localStorage.setItem(USER_KEY, userId);
-  const item = addBookingItem(label, userId);
   setOwn(seatId, eventId, 'pending');
   try {
-    const { requestBooking } = await request<{ requestBooking: BookingState }>(REQUEST, { input: { eventId, seatIds: [seatId], idempotencyKey: crypto.randomUUID() } }, userId);
-    item.dataset.bookingId = requestBooking.id;
-    follow(requestBooking.id, userId, (state) => settle(item, seatId, eventId, label, state));
+    const { holdSeats } = await request<{ holdSeats: BookingState }>(HOLD, { input: { eventId, seatIds: [seatId], idempotencyKey: crypto.randomUUID() } }, userId);
+    show(holdSeats, userId, label);
+    announce(`${label}: hold requested`);
   } catch (error) {
+    setOwn(seatId, eventId, undefined);
     const code = error instanceof GraphQLRequestError ? error.code : undefined;
-    settle(item, seatId, eventId, label, { id: '', status: 'REJECTED', reason: code ?? null }, (error as Error).message);
+    announce(`${label}: not held: ${code ? (REASONS[code] ?? (error as Error).message) : (error as Error).message}`);
+    showStatus(`${label} could not be held: ${(error as Error).message}`);
   }
 }
 
@@ -226,61 +251,173 @@ function setOwn(seatId: string, eventId: string, mine: Mine | undefined): void {
   if (current?.eventId === eventId) map.setMine(seatId, mine);
 }
 
-function addBookingItem(label: string, userId: string): HTMLLIElement {
-  const li = document.createElement('li');
-  li.dataset.status = 'PENDING';
-  li.innerHTML = '<span class="what"></span> <span class="state"></span>';
-  li.querySelector('.what')!.textContent = `${label} (as ${userId}):`;
-  li.querySelector('.state')!.textContent = 'pending';
-  bookingsList.prepend(li);
-  announce(`${label}: booking requested, pending`);
-  return li;
+/** Adds or updates a booking's line in the list and its seats on the map, and follows it while it can still change. */
+function show(state: BookingState, userId: string, label?: string): void {
+  let entry = listed.get(state.id);
+  if (!entry) {
+    const li = document.createElement('li');
+    li.dataset.bookingId = state.id;
+    li.innerHTML = '<span class="what"></span> <span class="state"></span><span class="actions"></span>';
+    li.querySelector('.what')!.textContent = `${label ?? `${state.event?.name ?? 'Event'}: ${state.seatIds.join(', ')}`} (as ${userId}):`;
+    entry = { li, state, userId };
+    listed.set(state.id, entry);
+    bookingsList.prepend(li);
+  } else if (state.status === 'PENDING' && entry.state.status !== 'PENDING') {
+    return; // a late message never moves a booking back
+  }
+  const before = entry.state.status;
+  entry.state = state;
+  const { li } = entry;
+  li.dataset.status = state.status;
+  li.dataset.reason = state.reason ?? '';
+  const eventId = state.event?.id;
+  if (eventId) for (const seatId of state.seatIds) setOwn(seatId, eventId, MINE_OF[state.status]);
+  renderState(li, state);
+  li.querySelector('.actions')!.replaceChildren(
+    ...(state.status === 'HELD' ? [button('Confirm', () => act(CONFIRM, 'confirmBooking', state.id, userId))] : []),
+    ...(state.status === 'HELD' || state.status === 'CONFIRMED' ? [button('Cancel', () => act(CANCEL, 'cancelBooking', state.id, userId))] : []),
+  );
+  if (before !== state.status) announce(`${li.querySelector('.what')!.textContent} ${describe(state)}`);
+  if (!LIVE.has(state.status)) {
+    entry.stop?.();
+    entry.stop = undefined;
+  } else entry.stop ??= follow(state.id, userId);
 }
 
-function settle(item: HTMLLIElement, seatId: string, eventId: string, label: string, state: BookingState, message?: string): void {
-  if (item.dataset.status !== 'PENDING' || state.status === 'PENDING') return;
-  item.dataset.status = state.status;
-  item.dataset.reason = state.reason ?? '';
-  const reason = message ?? (state.reason ? (REASONS[state.reason] ?? state.reason) : undefined);
-  const text = state.status === 'CONFIRMED' ? 'confirmed' : `rejected${reason ? `: ${reason}` : ''}`;
-  item.querySelector('.state')!.textContent = text;
-  setOwn(seatId, eventId, state.status === 'CONFIRMED' ? 'confirmed' : undefined);
-  announce(`${label}: booking ${text}`);
+function button(text: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function describe(state: BookingState): string {
+  const reason = state.reason ? `: ${REASONS[state.reason] ?? state.reason}` : '';
+  switch (state.status) {
+    case 'PENDING':
+      return 'pending';
+    case 'HELD': {
+      const left = Math.max(0, Math.round((Date.parse(state.expiresAt ?? '') - Date.now()) / 1000));
+      return `held, ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left`;
+    }
+    case 'CONFIRMED':
+      return 'confirmed';
+    case 'REJECTED':
+      return `rejected${reason}`;
+    case 'EXPIRED':
+      return `expired${reason}`;
+    case 'CANCELLED':
+      return 'cancelled';
+  }
+}
+
+function renderState(li: HTMLLIElement, state: BookingState): void {
+  li.querySelector('.state')!.textContent = describe(state);
+}
+
+// The countdowns of live holds.
+setInterval(() => {
+  for (const { li, state } of listed.values()) if (state.status === 'HELD') renderState(li, state);
+}, 1000);
+
+async function act(mutation: string, field: 'confirmBooking' | 'cancelBooking', id: string, userId: string): Promise<void> {
+  try {
+    const data = await request<Record<string, BookingState>>(mutation, { id }, userId);
+    show(data[field]!, userId);
+  } catch (error) {
+    showStatus(`Could not ${field === 'confirmBooking' ? 'confirm' : 'cancel'}: ${(error as Error).message}`);
+  }
 }
 
 /**
- * The outcome arrives by bookingUpdated. The protocol does not confirm when
- * the server has registered a subscription, so an outcome decided in that
- * moment would be missed: the booking is also read once the subscription is
- * sent, and again every few seconds while it stays pending.
+ * Changes arrive by bookingUpdated. The protocol does not confirm when the
+ * server has registered a subscription, so a change decided in that moment
+ * would be missed: the booking is also read once the subscription is sent,
+ * and again every few seconds while it stays pending.
  */
-function follow(bookingId: string, userId: string, onState: (state: BookingState) => void): void {
-  let done = false;
+function follow(bookingId: string, userId: string): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const finish = (state: BookingState) => {
-    if (done || state.status === 'PENDING') return;
-    done = true;
-    clearTimeout(timer);
-    stop();
-    onState(state);
-  };
-  const stop = subscribe<{ bookingUpdated: BookingState }>(
+  const stopSubscription = subscribe<{ bookingUpdated: BookingState }>(
     socketFor(userId),
     BOOKING_UPDATED,
     { id: bookingId },
-    ({ bookingUpdated }) => finish(bookingUpdated),
+    ({ bookingUpdated }) => show(bookingUpdated, userId),
     () => undefined, // the reads below still settle it
   );
   const read = async (delay: number) => {
     try {
       const { booking } = await request<{ booking: BookingState | null }>(BOOKING, { id: bookingId }, userId);
-      if (booking) finish(booking);
+      if (booking) show(booking, userId);
     } catch {
       // a read that fails is tried again below
     }
-    if (!done) timer = setTimeout(() => void read(Math.min(delay * 2, 15_000)), delay);
+    if (listed.get(bookingId)?.state.status === 'PENDING') timer = setTimeout(() => void read(Math.min(delay * 2, 15_000)), delay);
   };
   void read(2_000);
+  return () => {
+    clearTimeout(timer);
+    stopSubscription();
+  };
+}
+
+/** The list shows the current user's own holds and bookings, newest first. */
+async function listMine(): Promise<void> {
+  for (const entry of listed.values()) entry.stop?.();
+  listed.clear();
+  bookingsList.replaceChildren();
+  for (const [seatId, { eventId }] of [...ownSeats]) setOwn(seatId, eventId, undefined);
+  const userId = userInput.value.trim();
+  if (!USER_ID.test(userId)) return;
+  try {
+    const { myBookings } = await request<{ myBookings: BookingState[] }>(MY_BOOKINGS, {}, userId);
+    for (const booking of [...myBookings].reverse()) show(booking, userId);
+  } catch (error) {
+    showStatus(`Could not list your bookings: ${(error as Error).message}`);
+  }
+}
+userInput.addEventListener('change', () => void listMine());
+
+// ---------------------------------------------------------------- administration
+
+const createForm = $<HTMLFormElement>('create-event');
+createForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  void createEvent(new FormData(createForm));
+});
+
+async function createEvent(form: FormData): Promise<void> {
+  const userId = currentUser();
+  if (!userId) return;
+  const text = (name: string) => String(form.get(name) ?? '').trim();
+  const input = {
+    name: text('name'),
+    venue: text('venue'),
+    startsAt: new Date(text('startsAt')).toISOString(),
+    sections: text('sections')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((name) => ({ name, rows: Number(text('rows')), seatsPerRow: Number(text('seatsPerRow')) })),
+    perUserLimit: Number(text('perUserLimit')),
+  };
+  try {
+    // Development sign-in grants the role on request; the bookings subgraph checks it.
+    const { createEvent: event } = await request<{ createEvent: { id: string; name: string } }>(CREATE_EVENT, { input }, userId, { admin: true });
+    // Its seats reach the read model a moment after the event: open the map once they are all there.
+    const total = input.sections.length * Number(text('rows')) * Number(text('seatsPerRow'));
+    for (let tries = 0; tries < 50; tries++) {
+      const { event: created } = await request<{ event: { availability: { total: number } } | null }>(EVENT_SIZE, { id: event.id });
+      if (created && created.availability.total >= total) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    showStatus(`Created ${event.name}`);
+    announce(`Event ${event.name} created`);
+    await listEvents();
+    location.hash = `#/events/${encodeURIComponent(event.id)}`;
+  } catch (error) {
+    showStatus(`Could not create the event: ${(error as Error).message}`);
+  }
 }
 
 // ---------------------------------------------------------------- routing
@@ -302,3 +439,4 @@ listEvents().then(
   (error: Error) => showStatus(`Could not load the events: ${error.message}`),
 );
 route();
+void listMine();

@@ -9,11 +9,11 @@ export interface Seat {
 }
 
 /** The caller's own booking of a seat, shown on top of its status. */
-export type Mine = 'pending' | 'confirmed' | 'rejected';
+export type Mine = 'pending' | 'held' | 'confirmed' | 'rejected';
 
 const STATUS_CLASS: Record<SeatStatus, string> = { AVAILABLE: 'a', HELD: 'h', BOOKED: 'b' };
 const STATUS_WORD: Record<SeatStatus, string> = { AVAILABLE: 'available', HELD: 'held', BOOKED: 'booked' };
-const MINE_WORD: Record<Mine, string> = { pending: 'your booking pending', confirmed: 'booked by you', rejected: 'your booking rejected' };
+const MINE_WORD: Record<Mine, string> = { pending: 'your request pending', held: 'held by you', confirmed: 'booked by you', rejected: 'your booking rejected' };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -34,28 +34,32 @@ const tokens = new Map<string, { token: Promise<string>; renewAt: number }>();
  * A bearer token for `userId` from the development sign-in, kept until a
  * minute before it expires.
  */
-export function signIn(userId: string): Promise<string> {
-  const kept = tokens.get(userId);
+export function signIn(userId: string, admin = false): Promise<string> {
+  const key = `${userId}\u0000${admin}`;
+  const kept = tokens.get(key);
   if (kept && kept.renewAt > Date.now()) return kept.token;
   const entry = { renewAt: Infinity, token: Promise.resolve('') };
-  entry.token = fetch(SIGN_IN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: userId }) }).then(async (res) => {
+  entry.token = fetch(SIGN_IN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: userId, ...(admin ? { admin } : {}) }) }).then(async (res) => {
     const body = (await res.json().catch(() => ({}))) as { token?: string; expiresIn?: number; message?: string; code?: string };
     if (!res.ok || !body.token) {
-      tokens.delete(userId);
+      tokens.delete(key);
       throw new GraphQLRequestError(res.status === 404 ? 'signing in by name is off on this server (production): use a token from your identity provider' : (body.message ?? `sign-in failed (${res.status})`), body.code ?? 'UNAUTHENTICATED');
     }
     entry.renewAt = Date.now() + ((body.expiresIn ?? 120) - 60) * 1000;
     return body.token;
   });
-  tokens.set(userId, entry);
+  tokens.set(key, entry);
   return entry.token;
 }
 
-/** POSTs one operation, signed in as `userId` when given; the first GraphQL error, with its code, is thrown. */
-export async function request<T>(query: string, variables: Record<string, unknown> = {}, userId?: string): Promise<T> {
+/**
+ * POSTs one operation, signed in as `userId` when given (with the `admin`
+ * role when asked); the first GraphQL error, with its code, is thrown.
+ */
+export async function request<T>(query: string, variables: Record<string, unknown> = {}, userId?: string, { admin = false } = {}): Promise<T> {
   const res = await fetch(GRAPHQL_PATH, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(userId ? { authorization: `Bearer ${await signIn(userId)}` } : {}) },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(userId ? { authorization: `Bearer ${await signIn(userId, admin)}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   let body: GraphQLBody<T>;

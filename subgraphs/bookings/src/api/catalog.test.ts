@@ -7,7 +7,7 @@ describe('createSeatCatalog', () => {
     const catalog = createSeatCatalog({
       seatsOf: async (id) => {
         loads++;
-        return id === 'e1' ? ['A1', 'A2'] : null;
+        return id === 'e1' ? { onSale: true, seatIds: ['A1', 'A2'] } : null;
       },
     });
     expect(await catalog.check('e1', ['A1'])).toBeNull();
@@ -18,11 +18,16 @@ describe('createSeatCatalog', () => {
 
   it('reloads after the ttl', async () => {
     let now = 0;
-    let seats = ['A1'];
+    let seats = { onSale: true, seatIds: ['A1'] };
     const catalog = createSeatCatalog({ seatsOf: async () => seats }, 1000, () => now);
     expect(await catalog.check('e', ['A2'])).not.toBeNull();
-    seats = ['A1', 'A2'];
+    seats = { onSale: true, seatIds: ['A1', 'A2'] };
     now = 1001;
     expect(await catalog.check('e', ['A2'])).toBeNull();
+  });
+
+  it('refuses requests for an event off sale', async () => {
+    const catalog = createSeatCatalog({ seatsOf: async () => ({ onSale: false, seatIds: ['A1'] }) });
+    expect(await catalog.check('e', ['A1'])).toMatchObject({ code: 'EVENT_OFF_SALE' });
   });
 });

@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
 import { createKafka, createKafkaBus, createLogger, createVerifier, runService } from '@booking/service-kit';
-import { loadApiConfig } from '../config.ts';
+import { holdBounds, loadApiConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { createBookingsApi } from './app.ts';
 import { createSeatCatalog } from './catalog.ts';
+import { createPrismaEventAdmin } from './event-admin.ts';
 import { createBatchingPublisher } from './publisher.ts';
 import { createRedisPendingStore } from './pending.ts';
 import { createBookingReader, createDbSeatSource } from './reader.ts';
@@ -15,7 +16,8 @@ await runService('bookings-api', async () => {
   const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const bus = createKafkaBus(createKafka('bookings-api', config.KAFKA_BROKERS, log), log);
-  const publisher = createBatchingPublisher(bus, topicNames(config.KAFKA_TOPIC_PREFIX).bookingRequests);
+  const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+  const publisher = createBatchingPublisher(bus, topics.bookingRequests);
 
   const api = createBookingsApi({
     log,
@@ -25,6 +27,8 @@ await runService('bookings-api', async () => {
     publisher,
     pending: createRedisPendingStore(redis, config.REDIS_KEY_PREFIX),
     bookings: createBookingReader(db),
+    events: createPrismaEventAdmin(db, topics),
+    holds: holdBounds(config),
     readiness: async () => ({
       kafka: bus.connected(),
       redis: redis.status === 'ready',

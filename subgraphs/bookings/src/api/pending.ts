@@ -17,13 +17,13 @@ export function createRedisPendingStore(redis: Redis, prefix: string, ttlSeconds
   const key = (id: string) => `${prefix}pending:${id}`;
   return {
     async put(booking) {
-      await redis.set(key(booking.id), JSON.stringify({ ...booking, createdAt: booking.createdAt.toISOString() }), 'EX', ttlSeconds);
+      await redis.set(key(booking.id), JSON.stringify(booking), 'EX', ttlSeconds);
     },
     async get(id) {
       const raw = await redis.get(key(id));
       if (!raw) return null;
-      const parsed = JSON.parse(raw) as Omit<BookingModel, 'createdAt'> & { createdAt: string };
-      return { ...parsed, createdAt: new Date(parsed.createdAt) };
+      const parsed = JSON.parse(raw) as Omit<BookingModel, 'createdAt' | 'expiresAt'> & { createdAt: string; expiresAt: string | null };
+      return { ...parsed, createdAt: new Date(parsed.createdAt), expiresAt: parsed.expiresAt === null ? null : new Date(parsed.expiresAt) };
     },
   };
 }

@@ -1,9 +1,8 @@
 import type { Bus } from '@booking/service-kit';
-import type { BookingRequestMessage } from '@booking/contracts';
-import type { BookingRequestPublisher } from '@booking/booking-core';
+import type { BookingRequestPublisher, WorkItem } from '@booking/booking-core';
 
 interface Waiting {
-  message: BookingRequestMessage;
+  message: WorkItem;
   resolve: () => void;
   reject: (error: unknown) => void;
 }

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { BookingModel } from '../api/model.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -11,15 +11,24 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An instant as an ISO 8601 string with a UTC offset, e.g. 2027-07-01T19:00:00.000Z. */
+  DateTime: { input: Date; output: Date; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
 export type Booking = {
   __typename?: 'Booking';
   createdAt: Scalars['String']['output'];
+  /** Position for `myBookings(after:)`. */
+  cursor: Scalars['String']['output'];
   event: Event;
+  /** When a HELD booking's seats are released unless it is confirmed. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
-  /** Stable code when REJECTED: SEAT_UNAVAILABLE, UNKNOWN_SEAT, EVENT_NOT_FOUND or INVALID_REQUEST. */
+  /**
+   * Stable code when REJECTED (SEAT_UNAVAILABLE, UNKNOWN_SEAT, EVENT_NOT_FOUND,
+   * INVALID_REQUEST, LIMIT_EXCEEDED, EVENT_OFF_SALE) or EXPIRED (HOLD_EXPIRED).
+   */
   reason?: Maybe<Scalars['String']['output']>;
   seatIds: Array<Scalars['ID']['output']>;
   status: BookingStatus;
@@ -27,23 +36,89 @@ export type Booking = {
 };
 
 export type BookingStatus =
+  | 'CANCELLED'
   | 'CONFIRMED'
+  | 'EXPIRED'
+  | 'HELD'
   | 'PENDING'
   | 'REJECTED';
+
+export type CreateEventInput = {
+  name: Scalars['String']['input'];
+  /** Seats one user may hold or have booked at once (default 6). */
+  perUserLimit?: InputMaybe<Scalars['Int']['input']>;
+  /** Seats with their own labels, after those of `sections`. */
+  seats?: InputMaybe<Array<SeatInput>>;
+  /** Blocks of rows x seats, labelled <section>_R<row>_S<seat>. */
+  sections?: InputMaybe<Array<SectionInput>>;
+  startsAt: Scalars['DateTime']['input'];
+  venue: Scalars['String']['input'];
+};
 
 export type Event = {
   __typename?: 'Event';
   id: Scalars['ID']['output'];
 };
 
+export type HoldSeatsInput = {
+  eventId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Seat labels of one event, 1 to 10, no repeats. All are held or none. */
+  seatIds: Array<Scalars['ID']['input']>;
+  /** How long to hold; bounded per deployment (by default 600, at least 5, at most 1800). */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Cancels a hold or a confirmed booking and frees its seats: the owner or an admin only. */
+  cancelBooking: Booking;
+  /** Turns a live hold into CONFIRMED; a hold past its expiry ends EXPIRED with reason HOLD_EXPIRED. */
+  confirmBooking: Booking;
+  /** Creates an event with its seats (admin only). */
+  createEvent: Event;
+  /** Makes a live hold end `ttlSeconds` from now (the deployment's default when omitted), never earlier than it already would. */
+  extendHold: Booking;
+  /**
+   * Holds seats while the caller pays: PENDING at once, then HELD with
+   * `expiresAt` (or REJECTED with a reason). Held seats are released when the
+   * hold expires unless it is confirmed first.
+   */
+  holdSeats: Booking;
   /**
    * Accepts a booking request and answers at once with status PENDING. The
    * outcome (CONFIRMED or REJECTED with a reason) follows asynchronously.
    * Sending the same idempotencyKey again returns the same booking.
    */
   requestBooking: Booking;
+  /** Changes an event's details, limit or sale (admin only). */
+  updateEvent: Event;
+};
+
+
+export type MutationCancelBookingArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationConfirmBookingArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateEventArgs = {
+  input: CreateEventInput;
+};
+
+
+export type MutationExtendHoldArgs = {
+  id: Scalars['ID']['input'];
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationHoldSeatsArgs = {
+  input: HoldSeatsInput;
 };
 
 
@@ -51,15 +126,32 @@ export type MutationRequestBookingArgs = {
   input: RequestBookingInput;
 };
 
+
+export type MutationUpdateEventArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateEventInput;
+};
+
 export type Query = {
   __typename?: 'Query';
-  /** A booking of the calling user. Null when no request with this id is known. */
+  /** A booking of the calling user (any booking for an admin). Null when no request with this id is known. */
   booking?: Maybe<Booking>;
+  /**
+   * The caller's decided bookings, newest first: `first` of them (1-100) after
+   * the cursor `after` (the `cursor` of the last booking of the previous page).
+   */
+  myBookings: Array<Booking>;
 };
 
 
 export type QueryBookingArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryMyBookingsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RequestBookingInput = {
@@ -69,10 +161,22 @@ export type RequestBookingInput = {
   seatIds: Array<Scalars['ID']['input']>;
 };
 
+export type SeatInput = {
+  id: Scalars['ID']['input'];
+  row: Scalars['String']['input'];
+  section: Scalars['String']['input'];
+};
+
+export type SectionInput = {
+  name: Scalars['String']['input'];
+  rows: Scalars['Int']['input'];
+  seatsPerRow: Scalars['Int']['input'];
+};
+
 /** Served by the gateway over graphql-ws from Kafka `booking-status`. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** The outcome of one of the caller's bookings, as soon as it is decided. */
+  /** Every change of one of the caller's bookings, as soon as it is decided. */
   bookingUpdated: Booking;
 };
 
@@ -80,6 +184,15 @@ export type Subscription = {
 /** Served by the gateway over graphql-ws from Kafka `booking-status`. */
 export type SubscriptionBookingUpdatedArgs = {
   id: Scalars['ID']['input'];
+};
+
+export type UpdateEventInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** False takes the event off sale: new requests are rejected with EVENT_OFF_SALE. */
+  onSale?: InputMaybe<Scalars['Boolean']['input']>;
+  perUserLimit?: InputMaybe<Scalars['Int']['input']>;
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  venue?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -181,11 +294,18 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   BookingStatus: BookingStatus;
+  CreateEventInput: CreateEventInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Event: ResolverTypeWrapper<Event>;
+  HoldSeatsInput: HoldSeatsInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RequestBookingInput: RequestBookingInput;
+  SeatInput: SeatInput;
+  SectionInput: SectionInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UpdateEventInput: UpdateEventInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
@@ -194,18 +314,27 @@ export type ResolversParentTypes = ResolversObject<{
   Booking: BookingModel;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  CreateEventInput: CreateEventInput;
+  Int: Scalars['Int']['output'];
+  DateTime: Scalars['DateTime']['output'];
   Event: Event;
+  HoldSeatsInput: HoldSeatsInput;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   RequestBookingInput: RequestBookingInput;
+  SeatInput: SeatInput;
+  SectionInput: SectionInput;
   Subscription: Record<PropertyKey, never>;
+  UpdateEventInput: UpdateEventInput;
   Boolean: Scalars['Boolean']['output'];
 }>;
 
 export type BookingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Booking'] = ResolversParentTypes['Booking'], FederationReferenceType extends FederationReferenceTypes['Booking'] = FederationReferenceTypes['Booking']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Booking']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   seatIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -213,16 +342,27 @@ export type BookingResolvers<ContextType = Context, ParentType extends Resolvers
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
 export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCancelBookingArgs, 'id'>>;
+  confirmBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationConfirmBookingArgs, 'id'>>;
+  createEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'input'>>;
+  extendHold?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationExtendHoldArgs, 'id'>>;
+  holdSeats?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationHoldSeatsArgs, 'input'>>;
   requestBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationRequestBookingArgs, 'input'>>;
+  updateEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'id' | 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   booking?: Resolver<Maybe<ResolversTypes['Booking']>, ParentType, ContextType, RequireFields<QueryBookingArgs, 'id'>>;
+  myBookings?: Resolver<Array<ResolversTypes['Booking']>, ParentType, ContextType, RequireFields<QueryMyBookingsArgs, 'first'>>;
 }>;
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -231,6 +371,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Booking?: BookingResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
   Event?: EventResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

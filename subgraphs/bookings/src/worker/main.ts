@@ -27,6 +27,7 @@ await runService('booking-worker', async () => {
     batchSize: config.WORKER_BATCH_SIZE,
     lockTtlMs: config.LOCK_TTL_MS,
     lockPrefix: config.REDIS_KEY_PREFIX,
+    sweepIntervalMs: config.EXPIRY_SWEEP_MS,
   });
   const health = createHealthServer(() => ({ consumer: worker.isRunning(), redis: redis.status === 'ready' }));
   return {

@@ -9,6 +9,12 @@ describe('parseRequest', () => {
     const r = parseRequest(msg(JSON.stringify({ requestId: '3f0c4c1e-7d2a-4b8e-9c1d-2a3b4c5d6e7f', eventId: 'e', userId: 'u', seatIds: ['A1'], requestedAt: new Date().toISOString() })));
     expect(r.ok).toBe(true);
   });
+  it('accepts a command and refuses one it does not know', () => {
+    const command = { command: 'CONFIRM', bookingId: '3f0c4c1e-7d2a-4b8e-9c1d-2a3b4c5d6e7f', eventId: 'e', actorId: 'u', requestedAt: new Date().toISOString() };
+    expect(parseRequest(msg(JSON.stringify(command)))).toMatchObject({ ok: true, request: { command: 'CONFIRM' } });
+    const r = parseRequest(msg(JSON.stringify({ ...command, command: 'STEAL' })));
+    expect(!r.ok && r.reason).toMatch(/command/);
+  });
   it('explains why a message is poison', () => {
     expect(parseRequest(msg('{not json'))).toMatchObject({ ok: false, reason: 'value is not JSON' });
     const r = parseRequest(msg(JSON.stringify({ requestId: 'x', eventId: 'e' })));

@@ -1,5 +1,5 @@
-import { BookingRequestMessageSchema, type BookingRequestMessage, type Topics } from '@booking/contracts';
-import { seatLockKeys, type BookingLedger, type LockService } from '@booking/booking-core';
+import { BookingCommandMessageSchema, BookingRequestMessageSchema, type Topics } from '@booking/contracts';
+import { isCommand, seatLockKeys, type BookingLedger, type LockService, type WorkItem } from '@booking/booking-core';
 import type { Bus, BusConsumer, Delivery, Logger, Service } from '@booking/service-kit';
 
 export interface BookingWorkerDeps {
@@ -13,9 +13,14 @@ export interface BookingWorkerDeps {
   batchSize: number;
   lockTtlMs: number;
   lockPrefix: string;
+  /** How often the expiry sweep looks for holds that are over. */
+  sweepIntervalMs: number;
 }
 
-type Parsed = { ok: true; request: BookingRequestMessage } | { ok: false; message: Delivery; reason: string };
+/** Holds released per sweep transaction. */
+const SWEEP_BATCH = 500;
+
+type Parsed = { ok: true; request: WorkItem } | { ok: false; message: Delivery; reason: string };
 
 export function parseRequest(message: Delivery): Parsed {
   let json: unknown;
@@ -24,7 +29,7 @@ export function parseRequest(message: Delivery): Parsed {
   } catch {
     return { ok: false, message, reason: 'value is not JSON' };
   }
-  const result = BookingRequestMessageSchema.safeParse(json);
+  const result = json !== null && typeof json === 'object' && 'command' in json ? BookingCommandMessageSchema.safeParse(json) : BookingRequestMessageSchema.safeParse(json);
   if (!result.success) return { ok: false, message, reason: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
   return { ok: true, request: result.data };
 }
@@ -58,28 +63,61 @@ export function createBookingWorker(deps: BookingWorkerDeps): Service & { isRunn
     await deadLetter(parsed.filter((p): p is Extract<Parsed, { ok: false }> => !p.ok));
     const requests = parsed.flatMap((p) => (p.ok ? [p.request] : []));
     if (requests.length === 0) return;
-    const keys = [...new Set(requests.flatMap((r) => seatLockKeys(r.eventId, r.seatIds, deps.lockPrefix)))].sort();
-    const lock = await locks.acquire(keys, deps.lockTtlMs);
+    // Commands lock their seats in the transaction only: the lock saves wasted transactions, the rows decide.
+    const keys = [...new Set(requests.flatMap((r) => (isCommand(r) ? [] : seatLockKeys(r.eventId, r.seatIds, deps.lockPrefix))))].sort();
+    const lock = keys.length > 0 ? await locks.acquire(keys, deps.lockTtlMs) : null;
     try {
       const started = performance.now();
       const decisions = await ledger.commit(requests);
-      const confirmed = decisions.filter((d) => d.status === 'CONFIRMED').length;
+      const rejected = decisions.filter((d) => d.status === 'REJECTED').length;
       log.info(
-        { partition, requests: requests.length, decided: decisions.length, confirmed, rejected: decisions.length - confirmed, ms: Math.round(performance.now() - started) },
+        { partition, requests: requests.length, decided: decisions.length, rejected, ms: Math.round(performance.now() - started) },
         'booking batch committed',
       );
     } finally {
-      await lock.release();
+      await lock?.release();
     }
   }
+
+  /**
+   * Expiry lives in PostgreSQL (`expires_at` of HELD bookings), so a sweep
+   * after any restart finds every hold that ran out meanwhile; several
+   * workers sweep side by side (SKIP LOCKED).
+   */
+  let sweeping: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | null = null;
+  async function sweep() {
+    try {
+      for (;;) {
+        const expired = await ledger.expire(SWEEP_BATCH);
+        if (expired.length > 0) log.info({ expired: expired.length, bookingIds: expired.slice(0, 20).map((d) => d.bookingId) }, 'holds expired');
+        if (expired.length < SWEEP_BATCH) break;
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'expiry sweep failed; retrying on the next tick');
+    }
+  }
+  const schedule = () => {
+    timer = setTimeout(() => {
+      sweeping = sweep().finally(() => {
+        if (timer) schedule();
+      });
+    }, deps.sweepIntervalMs);
+  };
 
   return {
     isRunning: () => consumer?.ready() ?? false,
     /** The bus must be connected; its owner closes it. */
     async start() {
+      // Holds that ran out while no worker ran are released first, before joining the group takes its time.
+      sweeping = sweep();
+      schedule();
       consumer = await bus.consume({ group: deps.group, topics: [topics.bookingRequests], from: 'earliest', maxChunk: deps.batchSize, handle: process });
     },
     async stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await sweeping;
       // Waits for the chunk in progress; anything not committed is delivered again.
       await consumer?.stop();
     },

@@ -28,6 +28,10 @@ export type Event = {
   availability: Availability;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** False while the event is off sale: requests for it are rejected. */
+  onSale: Scalars['Boolean']['output'];
+  /** Seats one user may hold or have booked at once. */
+  perUserLimit: Scalars['Int']['output'];
   /** Seats in venue order, optionally only those with one status. */
   seats: Array<Seat>;
   /** ISO 8601 start time. */
@@ -201,12 +205,12 @@ export type ResolversTypes = ResolversObject<{
   Event: ResolverTypeWrapper<EventDoc>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Seat: ResolverTypeWrapper<SeatDoc>;
   SeatStatus: SeatStatus;
   SeatStatusChange: ResolverTypeWrapper<Omit<SeatStatusChange, 'event'> & { event: ResolversTypes['Event'] }>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -216,11 +220,11 @@ export type ResolversParentTypes = ResolversObject<{
   Event: EventDoc;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Seat: SeatDoc;
   SeatStatusChange: Omit<SeatStatusChange, 'event'> & { event: ResolversParentTypes['Event'] };
   Subscription: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
 }>;
 
 export type AvailabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Availability'] = ResolversParentTypes['Availability']> = ResolversObject<{
@@ -235,6 +239,8 @@ export type EventResolvers<ContextType = Context, ParentType extends ResolversPa
   availability?: Resolver<ResolversTypes['Availability'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  onSale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  perUserLimit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   seats?: Resolver<Array<ResolversTypes['Seat']>, ParentType, ContextType, Partial<EventSeatsArgs>>;
   startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   venue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

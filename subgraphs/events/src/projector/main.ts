@@ -17,6 +17,7 @@ await runService('projector', async () => {
     group: `${config.KAFKA_TOPIC_PREFIX}events-projector`,
     store,
     topic: topics.seatStatus,
+    eventTopic: topics.eventChanges,
     deadLetterTopic: topics.seatStatusDeadLetter,
     log,
   });

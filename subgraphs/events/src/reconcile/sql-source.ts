@@ -6,10 +6,10 @@ import type { TruthSource } from './reconcile.ts';
 export function createSqlTruthSource(pool: Sql): TruthSource {
   return {
     async events() {
-      const { rows } = await pool.query<{ id: string; name: string; venue: string; starts_at: Date }>(
-        'SELECT id, name, venue, starts_at FROM events ORDER BY id',
+      const { rows } = await pool.query<{ id: string; name: string; venue: string; starts_at: Date; on_sale: boolean; per_user_limit: number; version: number }>(
+        'SELECT id, name, venue, starts_at, on_sale, per_user_limit, version FROM events ORDER BY id',
       );
-      return rows.map((r) => ({ _id: r.id, name: r.name, venue: r.venue, startsAt: r.starts_at }));
+      return rows.map((r) => ({ _id: r.id, name: r.name, venue: r.venue, startsAt: r.starts_at, onSale: r.on_sale, perUserLimit: r.per_user_limit, version: r.version }));
     },
     async seats(eventId) {
       const { rows } = await pool.query<{
