@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import express, { type Request, type Response, type Router } from 'express';
 import { isId, isUserId } from '@booking/booking-core';
 import { ErrorCode } from '@booking/contracts';
@@ -96,7 +97,8 @@ export function restRouter({ execute, identify, actAs, maxBodyBytes }: RestDeps)
     try {
       caller = await identify(req.headers.authorization);
     } catch (error) {
-      return fail(res, 401, ErrorCode.UNAUTHENTICATED, (error as Error).message);
+      if (!(error instanceof GraphQLError)) throw error; // keys unavailable: ours, answered by the error handler after this router
+      return fail(res, 401, ErrorCode.UNAUTHENTICATED, error.message);
     }
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
