@@ -165,7 +165,8 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
         const res = await fetch(`http://127.0.0.1:${ports[role]}/readyz`);
         return res.ok;
       },
-      { timeoutMs: 60_000, intervalMs: 100, what: `${role} to be ready (log: ${logDir}/${role}.log)` },
+      // Minutes, not seconds: on a busy shared machine a process can take over a minute to compile, connect and join its group.
+      { timeoutMs: 180_000, intervalMs: 100, what: `${role} to be ready (log: ${logDir}/${role}.log)` },
     );
   const exited = (child: ChildProcess) =>
     new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
@@ -233,7 +234,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
           if (child.exitCode !== null) throw new GiveUp(`extra gateway exited with ${child.exitCode}; see ${logDir}`);
           return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
         },
-        { timeoutMs: 60_000, intervalMs: 100, what: 'the extra gateway to be ready' },
+        { timeoutMs: 180_000, intervalMs: 100, what: 'the extra gateway to be ready' },
       );
       return { url: `http://127.0.0.1:${port}` };
     },
