@@ -32,3 +32,13 @@ it('names a malformed variable with the value it was given', async () => {
   expect(stderr).toContain('BOOKINGS_URL="ftp://x" is invalid');
   expect(stderr).toContain('PORT="eighty" is invalid');
 });
+
+it.each([
+  ['gateway/src/main.ts', { BOOKINGS_URL: 'http://b/graphql', EVENTS_URL: 'http://e/graphql', KAFKA_BROKERS: 'k:9092' }],
+  ['subgraphs/bookings/src/api/main.ts', { DATABASE_URL: 'postgresql://d/b', KAFKA_BROKERS: 'k:9092', REDIS_URL: 'redis://r:6379' }],
+  ['subgraphs/events/src/api/main.ts', { MONGO_URL: 'mongodb://m:27017' }],
+])('%s refuses to start in production without a token key', async (entry, env) => {
+  const { code, stderr } = await run(entry, { ...env, NODE_ENV: 'production' });
+  expect(code).toBe(78);
+  expect(stderr).toContain('JWT_SECRET or JWKS_URL is required with NODE_ENV=production');
+});
