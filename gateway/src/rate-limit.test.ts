@@ -29,8 +29,9 @@ describe('bookingRequests', () => {
     const frags = new Map(doc.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [])));
     return bookingRequests(doc.definitions[0] as OperationDefinitionNode, (n) => frags.get(n));
   };
-  it('counts each aliased requestBooking, through fragments', () => {
+  it('counts each aliased requestBooking and holdSeats, through fragments', () => {
     expect(op('mutation { a: requestBooking(input: {}) { id } b: requestBooking(input: {}) { id } ...F } fragment F on Mutation { requestBooking(input: {}) { id } }')).toBe(3);
+    expect(op('mutation { holdSeats(input: {}) { id } cancelBooking(id: "x") { id } }')).toBe(1);
     expect(op('{ requestBooking { id } }')).toBe(0);
   });
 });

@@ -71,12 +71,15 @@ export const rateLimitedError = (decision: Extract<RateDecision, { allowed: fals
     },
   });
 
+/** Mutations that ask for seats: each is one booking request. */
+const BOOKING_FIELDS = new Set(['requestBooking', 'holdSeats']);
+
 /** Booking fields an operation asks for (aliases count one each). */
 export function bookingRequests(operation: OperationDefinitionNode, fragment: (name: string) => { selectionSet: SelectionSetNode } | undefined): number {
   if (operation.operation !== 'mutation') return 0;
   const count = (set: SelectionSetNode, seen: Set<string>): number =>
     set.selections.reduce((n, sel) => {
-      if (sel.kind === Kind.FIELD) return n + (sel.name.value === 'requestBooking' ? 1 : 0);
+      if (sel.kind === Kind.FIELD) return n + (BOOKING_FIELDS.has(sel.name.value) ? 1 : 0);
       if (sel.kind === Kind.INLINE_FRAGMENT) return n + count(sel.selectionSet, seen);
       const frag = seen.has(sel.name.value) ? undefined : fragment(sel.name.value);
       return frag ? n + count(frag.selectionSet, new Set([...seen, sel.name.value])) : n;
