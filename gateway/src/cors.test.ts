@@ -13,7 +13,7 @@ async function serve(origins: readonly string[] | '*') {
   return { url, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-const base = { BOOKINGS_URL: 'http://b/graphql', EVENTS_URL: 'http://e/graphql' };
+const base = { BOOKINGS_URL: 'http://b/graphql', EVENTS_URL: 'http://e/graphql', REDIS_URL: 'redis://r:6379' };
 const production = { ...base, NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-bytes' };
 
 describe('CORS', () => {

@@ -176,7 +176,7 @@ describe('a web app on another origin, in Chromium', () => {
       return await page.evaluate(async ([api, seat, token]) => {
         const call = async (path: string, init?: RequestInit) => {
           const res = await fetch(api + path, init);
-          return { status: res.status, body: await res.json() };
+          return { status: res.status, body: (await res.json()) as any };
         };
         const list = await call('/api/events');
         const details = await call('/api/events/concert123');
@@ -186,7 +186,7 @@ describe('a web app on another origin, in Chromium', () => {
           headers: { 'content-type': 'application/json', authorization: token },
           body: JSON.stringify({ query: '{ events { id } }' }),
         });
-        return { list, details, book, graphql, origin: location.origin };
+        return { list, details, book, graphql, origin: (globalThis as unknown as { location: { origin: string } }).location.origin };
       }, [apiUrl, seatId, auth] as const);
     } finally {
       await browser.close();

@@ -13,6 +13,8 @@ const booking = (status: BookingModel['status'], reason: string | null = null): 
   userId: 'olga',
   seatIds: ['A1'],
   createdAt: new Date('2027-01-01T00:00:00Z'),
+  expiresAt: null,
+  version: 1,
 });
 const change = (status: BookingStatusMessage['status'], reason: string | null = null): BookingStatusMessage => ({
   bookingId: ID,
