@@ -26,7 +26,7 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    files: ['packages/config/**', 'packages/testkit/**', 'tests/**', 'scripts/**', 'examples/**', '**/*.test.ts'],
+    files: ['packages/config/**', 'packages/testkit/**', 'tests/**', 'scripts/**', 'examples/**', 'routers/**', '**/*.test.ts'],
     rules: { 'no-process-env': 'off', 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -4,24 +4,25 @@ import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
 import { createMemoryBus, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
 import { createMemoryRateLimiter } from '../gateway/src/rate-limit.ts';
-import { createBookingsApi } from '../subgraphs/bookings/src/api/app.ts';
-import { createSeatCatalog } from '../subgraphs/bookings/src/api/catalog.ts';
-import { createMemoryPendingStore } from '../subgraphs/bookings/src/api/pending.ts';
-import { createBatchingPublisher } from '../subgraphs/bookings/src/api/publisher.ts';
-import { createPrismaEventAdmin } from '../subgraphs/bookings/src/api/event-admin.ts';
-import { createBookingReader, createDbSeatSource } from '../subgraphs/bookings/src/api/reader.ts';
-import { HOLD_DEFAULTS, WORKER_DEFAULTS, holdBounds } from '../subgraphs/bookings/src/config.ts';
-import { createPgliteDb } from '../subgraphs/bookings/src/db.ts';
-import { pgliteConnection } from '../subgraphs/bookings/src/relay/pglite-connection.ts';
-import { createOutboxRelay } from '../subgraphs/bookings/src/relay/relay.ts';
-import { createPrismaLedger } from '../subgraphs/bookings/src/worker/ledger.ts';
-import { createMemoryLockService } from '../subgraphs/bookings/src/worker/memory-lock.ts';
-import { createBookingWorker } from '../subgraphs/bookings/src/worker/worker.ts';
-import { createEventsApi } from '../subgraphs/events/src/api/app.ts';
-import { createMemoryReadStore } from '../subgraphs/events/src/memory-store.ts';
-import { createProjector } from '../subgraphs/events/src/projector/projector.ts';
-import { createSqlTruthSource } from '../subgraphs/events/src/reconcile/sql-source.ts';
-import { reconcile } from '../subgraphs/events/src/reconcile/reconcile.ts';
+import {
+  HOLD_DEFAULTS,
+  WORKER_DEFAULTS,
+  createBatchingPublisher,
+  createBookingReader,
+  createBookingWorker,
+  createBookingsApi,
+  createDbSeatSource,
+  createMemoryLockService,
+  createMemoryPendingStore,
+  createOutboxRelay,
+  createPgliteDb,
+  createPrismaEventAdmin,
+  createPrismaLedger,
+  createSeatCatalog,
+  holdBounds,
+  pgliteConnection,
+} from '../subgraphs/bookings/src/index.ts';
+import { createEventsApi, createMemoryReadStore, createProjector, createSqlTruthSource, reconcile } from '../subgraphs/events/src/index.ts';
 import type { EmbeddedConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 
@@ -81,6 +82,8 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
       const publisher = createBatchingPublisher(bus, topics.bookingRequests);
       const bookings = await run(
         createBookingsApi({
+          bus,
+          topicPrefix: '',
           log: roleLog('bookings'),
           verifier,
           port: config.BOOKINGS_PORT,
@@ -95,17 +98,15 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           close: () => publisher.flush(),
         }),
       );
-      const events = await run(createEventsApi({ store, log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined }));
+      const events = await run(createEventsApi({ store, bus, topicPrefix: '', log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined }));
       const gateway = await run(
         createGateway(
           {
             ...config,
-            KAFKA_TOPIC_PREFIX: '',
             BOOKINGS_URL: `http://127.0.0.1:${bookings.port()}/graphql`,
             EVENTS_URL: `http://127.0.0.1:${events.port()}/graphql`,
           },
           roleLog('gateway'),
-          bus,
           createMemoryRateLimiter(config, roleLog('gateway')),
         ),
       );

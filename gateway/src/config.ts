@@ -1,4 +1,4 @@
-import { common, env, jwt, jwtProblems, kafka, loadConfig, z } from '@booking/config';
+import { common, env, jwt, jwtProblems, loadConfig, z } from '@booking/config';
 import { parseListSizes, type OperationLimits } from './limits.ts';
 
 /** Unset: on, except with NODE_ENV=production, where it must be asked for explicitly. */
@@ -48,6 +48,25 @@ export const gatewaySettings = {
   /** Booking requests per client address per window (several people may share one address). */
   RATE_LIMIT_BOOKINGS_PER_IP: env.int(100, 1),
   RATE_LIMIT_WINDOW_SECONDS: env.int(10, 1),
+  /**
+   * Origins whose pages may call /api and /graphql: comma-separated
+   * (`https://shop.example,https://admin.example`) or `*`. Unset: any origin,
+   * except with NODE_ENV=production, where none is allowed until listed.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      if (v.trim() === '*') return '*' as const;
+      const origins = v.split(',').map((o) => o.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
+        }
+      }
+      return origins;
+    }),
   /** GraphiQL at GET /graphql and the schema at /graphql/schema.graphql (unset: on, except with NODE_ENV=production). */
   GRAPHIQL_ENABLED: devDefault(),
 };
@@ -72,7 +91,6 @@ export const loadGatewayConfig = (e?: Record<string, string | undefined>) =>
     'gateway',
     {
       ...common,
-      ...kafka,
       ...jwt,
       ...gatewaySettings,
       /** Booking rate limits are counted here, shared by every gateway instance. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -10,17 +9,15 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { topicNames, type BookingStatusMessage, type SeatStatusMessage } from '@booking/contracts';
 import { ErrorCode } from '@booking/contracts';
-import { createVerifier, formatError, handleHealth, jsonErrors, localSigner, type Bus, type Logger, type Service } from '@booking/service-kit';
-import { createSubscriptionFeed } from './subscriptions/feed.ts';
-import { createHub } from './subscriptions/hub.ts';
+import { createVerifier, formatError, handleHealth, jsonErrors, localSigner, type Logger, type Service } from '@booking/service-kit';
 import { createSocketGuard } from './subscriptions/guard.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import { clientAddressOf } from './client-address.ts';
 import { operationLimitsOf, type GatewayConfig } from './config.ts';
 import { devSignInRouter } from './auth.ts';
 import { callerFrom, unauthenticatedStatus, type GatewayContext } from './context.ts';
+import { corsHandler, corsOrigins } from './cors.ts';
 import { limitRules, operationGuard, parseOptions } from './limits.ts';
 import { metricsHandler, security } from './metrics.ts';
 import { bookingRateLimit, type BookingRateLimiter } from './rate-limit.ts';
@@ -29,20 +26,21 @@ import { webRouter } from './web.ts';
 
 export const SUPERGRAPH_PATH = new URL('../supergraph.graphql', import.meta.url);
 
-/** What the gateway needs to know; the Kafka connection is the caller's (stack mode) or in process (embedded mode). */
-export type GatewayOptions = Omit<GatewayConfig, 'KAFKA_BROKERS' | 'REDIS_URL' | 'REDIS_KEY_PREFIX'>;
+/** What the gateway needs to know; Redis is the caller's (stack mode) or not used (embedded mode). */
+export type GatewayOptions = Omit<GatewayConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>;
 
 /** The caller, and the client address the booking rate limits count. */
 type Context = GatewayContext & { clientIp: string | null };
 
-/** `bus` must be connected before start; the caller closes it after stop. `rateLimiter` counts booking requests (Redis in stack mode, in process in embedded mode). */
-export function createGateway(config: GatewayOptions, log: Logger, bus: Bus, rateLimiter: BookingRateLimiter): Service & { port(): number } {
+/** `rateLimiter` counts booking requests (Redis in stack mode, in process in embedded mode). */
+export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: BookingRateLimiter): Service & { port(): number } {
   const limits = operationLimitsOf(config);
   const verifier = createVerifier(config, { onRefused: (reason) => security.refused(`token_${reason}`) });
   const identify = (authorization: unknown) => callerFrom(verifier, authorization);
   const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
+  const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    supergraphSdl,
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<GatewayContext>({
         url: urls[name] ?? url,
@@ -57,8 +55,6 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus, rat
   });
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema));
-  const hubs = { seats: createHub<SeatStatusMessage>(), bookings: createHub<BookingStatusMessage>() };
-  const feed = createSubscriptionFeed(bus, topicNames(config.KAFKA_TOPIC_PREFIX), `${config.KAFKA_TOPIC_PREFIX}gateway-feed-${randomUUID()}`, hubs, log);
   let subscriptions: ReturnType<typeof createSubscriptionServer> | null = null;
   const app = express();
   app.disable('x-powered-by');
@@ -109,13 +105,11 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus, rat
     port: () => boundPort,
     async start() {
       await server.start();
-      await feed.start();
       subscriptions = createSubscriptionServer({
         httpServer,
-        apiSchema: apiSchema!,
-        execute,
+        supergraphSdl,
+        subgraphUrls: urls,
         identify,
-        ...hubs,
         log,
         guard: (schema) =>
           createSocketGuard(schema, {
@@ -131,7 +125,6 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus, rat
       app.use(async (req, res, next) => {
         const handled = await handleHealth(req, res, async () => ({
           gateway: started,
-          subscriptionFeed: feed.ready(),
           bookings: await subgraphUp(config.BOOKINGS_URL),
           events: await subgraphUp(config.EVENTS_URL),
         }));
@@ -141,10 +134,12 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus, rat
         '/metrics',
         metricsHandler({
           sockets: () => subscriptions?.sockets() ?? 0,
-          subscriptions: (topic) => (topic === 'seat-status' ? hubs.seats : hubs.bookings).size(),
+          subscriptions: (field) => subscriptions?.subscriptions()[field] ?? 0,
+          upstream: () => subscriptions?.upstream() ?? { subscriptions: 0, sockets: 0 },
           slowClosed: () => subscriptions?.slowClosed() ?? 0,
         }),
       );
+      app.use(['/api', '/graphql'], corsHandler(corsOrigins(config)));
       // Outside production anyone may act as anyone: a REST booking acts for
       // the body's userId, as the original API did, and pages sign in by name.
       const actAs = config.NODE_ENV === 'production' ? null : localSigner(config);
@@ -172,7 +167,6 @@ export function createGateway(config: GatewayOptions, log: Logger, bus: Bus, rat
       started = false;
       await subscriptions?.stop();
       await server.stop();
-      await feed.stop();
     },
   };
 }

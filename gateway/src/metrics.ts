@@ -18,7 +18,10 @@ export const security = {
 
 export interface MetricSources {
   sockets(): number;
-  subscriptions(topic: 'seat-status' | 'booking-status'): number;
+  /** Client subscriptions by root field. */
+  subscriptions(field: 'seatStatusChanged' | 'bookingUpdated'): number;
+  /** Subscriptions to the subgraphs (shared by clients asking the same) and the sockets carrying them. */
+  upstream(): { subscriptions: number; sockets: number };
   slowClosed(): number;
 }
 
@@ -37,13 +40,15 @@ export function metricsHandler(sources: MetricSources) {
   gauge('gateway_ws_connections', 'Open WebSockets', sources.sockets);
   new Gauge({
     name: 'gateway_subscriptions',
-    help: 'Open subscriptions by topic',
-    labelNames: ['topic'],
+    help: 'Open client subscriptions by root field',
+    labelNames: ['field'],
     registers: [own],
     collect() {
-      for (const topic of ['seat-status', 'booking-status'] as const) this.set({ topic }, sources.subscriptions(topic));
+      for (const field of ['seatStatusChanged', 'bookingUpdated'] as const) this.set({ field }, sources.subscriptions(field));
     },
   });
+  gauge('gateway_upstream_subscriptions', 'Subscriptions to the subgraphs, each shared by the clients asking the same', () => sources.upstream().subscriptions);
+  gauge('gateway_upstream_sockets', 'WebSockets to the subgraphs (one per subgraph and token)', () => sources.upstream().sockets);
   new Counter({
     name: 'gateway_ws_slow_closes_total',
     help: 'Sockets closed with 4008 because the client stopped reading',

@@ -17,9 +17,9 @@ it.each([
   ['subgraphs/bookings/src/api/main.ts', ['DATABASE_URL', 'KAFKA_BROKERS', 'REDIS_URL']],
   ['subgraphs/bookings/src/worker/main.ts', ['DATABASE_URL', 'KAFKA_BROKERS', 'REDIS_URL']],
   ['subgraphs/bookings/src/relay/main.ts', ['DATABASE_URL', 'KAFKA_BROKERS']],
-  ['subgraphs/events/src/api/main.ts', ['MONGO_URL']],
+  ['subgraphs/events/src/api/main.ts', ['MONGO_URL', 'KAFKA_BROKERS']],
   ['subgraphs/events/src/projector/main.ts', ['MONGO_URL', 'KAFKA_BROKERS']],
-  ['gateway/src/main.ts', ['BOOKINGS_URL', 'EVENTS_URL', 'KAFKA_BROKERS']],
+  ['gateway/src/main.ts', ['BOOKINGS_URL', 'EVENTS_URL']],
 ])('%s refuses to start without its configuration and names every missing variable', async (entry, names) => {
   const { code, stderr } = await run(entry, {});
   expect(code).toBe(78);

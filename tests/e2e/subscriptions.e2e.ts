@@ -46,7 +46,7 @@ async function metrics(gc = false): Promise<Record<string, number>> {
       }),
   );
 }
-const subs = (m: Record<string, number>) => m['gateway_subscriptions{topic="seat-status"}']! + m['gateway_subscriptions{topic="booking-status"}']!;
+const subs = (m: Record<string, number>) => m['gateway_subscriptions{field="seatStatusChanged"}']! + m['gateway_subscriptions{field="bookingUpdated"}']!;
 
 describe('live seat maps over graphql-ws through NGINX', () => {
   it('delivers a seat booked by another client, with fields of the event resolved through federation, within 1 s', async () => {
@@ -213,10 +213,10 @@ describe('a subscriber that stops reading', () => {
 });
 
 describe('connection lifecycle', () => {
-  /** The gateway feeds' consumer groups of this stack, with their member counts. */
+  /** The subgraphs' live feeds' consumer groups of this stack, with their member counts. */
   async function feedGroups(admin: ReturnType<Kafka['admin']>): Promise<Record<string, number>> {
     const { groups } = await admin.listGroups();
-    const ids = groups.map((g) => g.groupId).filter((id) => id.startsWith(`${stack.name}.gateway-feed-`));
+    const ids = groups.map((g) => g.groupId).filter((id) => id.startsWith(`${stack.name}.events-feed-`) || id.startsWith(`${stack.name}.bookings-feed-`));
     const described = await admin.describeGroups(ids);
     return Object.fromEntries(described.groups.map((g) => [g.groupId, g.members.length]));
   }
@@ -255,17 +255,18 @@ describe('connection lifecycle', () => {
     await waitFor(
       async () => {
         const m = await metrics();
-        return m.gateway_ws_connections === n && subs(m) === n;
+        // Three distinct subscriptions among them: the gateway holds one upstream subscription for each.
+        return m.gateway_ws_connections === n && subs(m) === n && m.gateway_upstream_subscriptions === 3;
       },
-      { timeoutMs: 30_000, intervalMs: 20, what: `${n} sockets with one subscription each` },
+      { timeoutMs: 30_000, intervalMs: 20, what: `${n} sockets with one subscription each, sharing 3 upstream subscriptions` },
     );
     await Promise.all(batch.map((c) => c.dispose()));
     await waitFor(
       async () => {
         const m = await metrics();
-        return m.gateway_ws_connections === 0 && subs(m) === 0;
+        return m.gateway_ws_connections === 0 && subs(m) === 0 && m.gateway_upstream_subscriptions === 0;
       },
-      { timeoutMs: 30_000, intervalMs: 20, what: 'every socket and subscription of the wave to be released' },
+      { timeoutMs: 30_000, intervalMs: 20, what: 'every socket and subscription of the wave to be released, upstream too' },
     );
   }
 
@@ -279,8 +280,8 @@ describe('connection lifecycle', () => {
     await admin.connect();
     try {
       const groupsBefore = await feedGroups(admin);
-      // One group per gateway process of this stack (a second one was added above), one member each.
-      expect(Object.values(groupsBefore).length).toBeGreaterThanOrEqual(1);
+      // One group per subgraph process of this stack (events and bookings), one member each.
+      expect(Object.values(groupsBefore).length).toBe(2);
       expect(Object.values(groupsBefore).every((members) => members === 1)).toBe(true);
 
       const WAVE = 250;

@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request } from 'express';
+import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from './logger.ts';
 import { handleHealth, type Readiness } from './health.ts';
 import { jsonErrors } from './http-errors.ts';
+import { serveSubscriptions, type RequestHeaders } from './subscription-transports.ts';
 
 /**
  * What clients see of an error: its stable code and message when it carries
@@ -36,13 +37,18 @@ export function formatError(log: Logger) {
 
 export interface GraphQLHttpServerOptions<C extends BaseContext> {
   schema: GraphQLSchema;
-  context: (req: Request) => Promise<C> | C;
+  /** Built from the request's headers, or a socket's upgrade headers and `connection_init` payload. */
+  context: (req: RequestHeaders) => Promise<C> | C;
   readiness: Readiness;
   log: Logger;
   plugins?: ApolloServerPlugin<C>[];
 }
 
-/** An HTTP server answering /graphql, /healthz and /readyz, drained on stop. */
+/**
+ * An HTTP server answering /graphql (queries and mutations over HTTP;
+ * subscriptions over graphql-ws and GraphQL over SSE), /healthz and /readyz,
+ * drained on stop.
+ */
 export async function createGraphQLHttpServer<C extends BaseContext>(opts: GraphQLHttpServerOptions<C>) {
   const app = express();
   app.disable('x-powered-by');
@@ -57,11 +63,14 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
   app.use(async (req, res, next) => {
     if (!(await handleHealth(req, res, opts.readiness))) next();
   });
-  app.use('/graphql', express.json({ limit: '64kb' }), expressMiddleware(apollo, { context: async ({ req }) => opts.context(req) }));
+  const subscriptions = serveSubscriptions({ server, schema: opts.schema, context: opts.context, log: opts.log });
+  app.use('/graphql', express.json({ limit: '64kb' }), subscriptions.sse, expressMiddleware(apollo, { context: async ({ req }) => opts.context(req) }));
   app.use(jsonErrors(opts.log, 'graphql'));
   return {
     app,
     server,
+    /** Open subscription sockets and streams. */
+    subscribers: subscriptions.size,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -69,7 +78,10 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
       });
       return (server.address() as AddressInfo).port;
     },
-    /** Stops accepting requests and waits for those in flight. */
-    stop: () => apollo.stop(),
+    /** Ends subscriptions, stops accepting requests and waits for those in flight. */
+    async stop() {
+      await subscriptions.stop();
+      await apollo.stop();
+    },
   };
 }

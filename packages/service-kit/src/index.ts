@@ -9,3 +9,7 @@ export * from './kafka-bus.ts';
 export * from './memory-bus.ts';
 export * from './sql.ts';
 export * from './identity.ts';
+export * from './hub.ts';
+export * from './live-feed.ts';
+export * from './subscription-transports.ts';
+export * from './ws-transport.ts';

@@ -1,5 +1,5 @@
 import type { SeatStatus } from '@booking/contracts';
-import type { Availability, EventDoc, ReadStore, SeatDoc } from './read-model.ts';
+import { seatAfter, type Availability, type EventDoc, type ReadStore, type SeatDoc } from './read-model.ts';
 
 interface Venue {
   seats: Map<string, SeatDoc>;
@@ -64,17 +64,7 @@ export function createMemoryReadStore(): ReadStore {
     async applySeatChanges(changes) {
       let changed = 0;
       for (const c of changes) {
-        const seat: SeatDoc = {
-          eventId: c.eventId,
-          seatId: c.seatId,
-          section: c.section,
-          row: c.row,
-          order: c.position,
-          status: c.status,
-          version: c.version,
-          bookingId: c.bookingId,
-          userId: c.userId,
-        };
+        const seat = seatAfter(c);
         if (put(seat, (stored) => !stored || stored.version < seat.version)) changed++;
       }
       return changed;

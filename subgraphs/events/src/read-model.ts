@@ -25,6 +25,19 @@ export interface SeatDoc {
   userId: string | null;
 }
 
+/** The seat a change leaves behind. */
+export const seatAfter = (c: SeatStatusMessage): SeatDoc => ({
+  eventId: c.eventId,
+  seatId: c.seatId,
+  section: c.section,
+  row: c.row,
+  order: c.position,
+  status: c.status,
+  version: c.version,
+  bookingId: c.bookingId,
+  userId: c.userId,
+});
+
 export interface Availability {
   total: number;
   available: number;

@@ -1,14 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { ANONYMOUS, authenticate, createGraphQLHttpServer, type Logger, type Service, type Verifier } from '@booking/service-kit';
+import { BookingStatusMessageSchema, topicNames, type BookingStatusMessage } from '@booking/contracts';
+import { ANONYMOUS, authenticate, createGraphQLHttpServer, createHub, createLiveFeed, type Bus, type Logger, type Service, type Verifier } from '@booking/service-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Context } from '../context.ts';
 import { createResolvers, type BookingResolverDeps } from './resolvers.ts';
 
 export const bookingsTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
-export interface BookingsApiDeps extends BookingResolverDeps {
+export interface BookingsApiDeps extends Omit<BookingResolverDeps, 'updates'> {
+  /** Connected by the caller; `booking-status` feeds `bookingUpdated`. */
+  bus: Bus;
+  topicPrefix: string;
   log: Logger;
   /** Verifies the end user's token the gateway forwards in `Authorization`. */
   verifier: Verifier;
@@ -23,14 +28,25 @@ export interface BookingsApiDeps extends BookingResolverDeps {
 export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): number } {
   let http: Awaited<ReturnType<typeof createGraphQLHttpServer<Context>>> | null = null;
   let boundPort = deps.port;
+  const updates = createHub<BookingStatusMessage>();
+  const feed = createLiveFeed({
+    bus: deps.bus,
+    topic: topicNames(deps.topicPrefix).bookingStatus,
+    group: `${deps.topicPrefix}bookings-feed-${randomUUID()}`,
+    parse: (json) => BookingStatusMessageSchema.parse(json),
+    key: (update) => update.bookingId,
+    hub: updates,
+    log: deps.log,
+  });
   return {
     port: () => boundPort,
     async start() {
-      const schema = buildSubgraphSchema({ typeDefs: bookingsTypeDefs, resolvers: createResolvers(deps) as GraphQLResolverMap<unknown> });
+      await feed.start();
+      const schema = buildSubgraphSchema({ typeDefs: bookingsTypeDefs, resolvers: createResolvers({ ...deps, updates }) as GraphQLResolverMap<unknown> });
       http = await createGraphQLHttpServer<Context>({
         schema,
         log: deps.log,
-        readiness: deps.readiness,
+        readiness: async () => ({ ...(await deps.readiness()), bookingStatusFeed: feed.ready() }),
         context: async (req) => {
           const identity = (await authenticate(deps.verifier, req.headers.authorization)) ?? ANONYMOUS;
           return { ...identity, log: deps.log };
@@ -41,6 +57,7 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
     },
     async stop() {
       await http?.stop();
+      await feed.stop();
       await deps.close();
     },
   };

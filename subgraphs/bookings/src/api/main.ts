@@ -2,24 +2,31 @@ import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
 import { createKafka, createKafkaBus, createLogger, createVerifier, runService } from '@booking/service-kit';
 import { holdBounds, loadApiConfig } from '../config.ts';
-import { createDb } from '../db.ts';
-import { createBookingsApi } from './app.ts';
-import { createSeatCatalog } from './catalog.ts';
-import { createPrismaEventAdmin } from './event-admin.ts';
-import { createBatchingPublisher } from './publisher.ts';
-import { createRedisPendingStore } from './pending.ts';
-import { createBookingReader, createDbSeatSource } from './reader.ts';
+import {
+  createBatchingPublisher,
+  createBookingReader,
+  createBookingsApi,
+  createDb,
+  createDbSeatSource,
+  createPrismaEventAdmin,
+  createRedisPendingStore,
+  createSeatCatalog,
+} from '../index.ts';
 
 await runService('bookings-api', async () => {
   const config = loadApiConfig();
   const log = createLogger('bookings-api', config.LOG_LEVEL);
   const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  const bus = createKafkaBus(createKafka('bookings-api', config.KAFKA_BROKERS, log), log);
+  const bus = createKafkaBus(createKafka('bookings-api', config.KAFKA_BROKERS, log), log, {
+    consumer: { maxWaitTimeInMs: 20, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+  });
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const publisher = createBatchingPublisher(bus, topics.bookingRequests);
 
   const api = createBookingsApi({
+    bus,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
     log,
     verifier: createVerifier(config),
     port: config.PORT,

@@ -11,13 +11,15 @@ import {
   type HoldBounds,
   type InputProblem,
 } from '@booking/booking-core';
-import { ErrorCode, type BookingCommandMessage, type BookingStatus } from '@booking/contracts';
+import { ErrorCode, type BookingCommandMessage, type BookingStatus, type BookingStatusMessage } from '@booking/contracts';
+import type { Hub } from '@booking/service-kit';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import type { BookingModel } from './model.ts';
 import type { SeatCatalog } from './catalog.ts';
 import type { EventAdmin } from './event-admin.ts';
 import type { PendingStore } from './pending.ts';
+import { followBookings } from './updates.ts';
 
 export interface BookingReader {
   byId(id: string): Promise<BookingModel | null>;
@@ -32,6 +34,8 @@ export interface BookingResolverDeps {
   bookings: BookingReader;
   events: EventAdmin;
   holds: HoldBounds;
+  /** `booking-status` changes by booking id. */
+  updates: Hub<BookingStatusMessage>;
   now?: () => Date;
   /** How long confirm, extend and cancel wait for the decision before answering with the booking as it stands. */
   decisionWaitMs?: number;
@@ -98,8 +102,9 @@ const settled: Record<BookingCommandMessage['command'], (b: BookingModel, before
 };
 
 export function createResolvers(deps: BookingResolverDeps): Resolvers {
-  const { catalog, publisher, pending, bookings, events, holds, now = () => new Date(), decisionWaitMs = 5000 } = deps;
+  const { catalog, publisher, pending, bookings, events, holds, updates, now = () => new Date(), decisionWaitMs = 5000 } = deps;
   const find = async (id: string) => (await bookings.byId(id)) ?? (await pending.get(id));
+  const follow = followBookings(updates, find);
 
   /** The caller's booking (or anyone's, for an admin when `admins` is set). */
   async function own(id: string, ctx: Context, admins: boolean): Promise<BookingModel> {
@@ -222,6 +227,12 @@ export function createResolvers(deps: BookingResolverDeps): Resolvers {
         catalog.forget(id);
         ctx.log.info({ eventId: id, changes: input, by: ctx.userId }, 'event updated');
         return { __typename: 'Event' as const, id };
+      },
+    },
+    Subscription: {
+      bookingUpdated: {
+        subscribe: (_parent, { id }, ctx) => follow(id, requireUser(ctx)),
+        resolve: (booking: BookingModel) => booking,
       },
     },
     Booking: {

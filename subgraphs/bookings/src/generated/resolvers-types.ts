@@ -173,15 +173,24 @@ export type SectionInput = {
   seatsPerRow: Scalars['Int']['input'];
 };
 
-/** Served by the gateway over graphql-ws from Kafka `booking-status`. */
+/**
+ * Served by this subgraph from Kafka `booking-status` over graphql-ws and
+ * GraphQL over SSE on its /graphql path, so any federation router can serve it.
+ */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Every change of one of the caller's bookings, as soon as it is decided. */
+  /**
+   * One of the caller's bookings: its current state at once when it is already
+   * decided, then every later change.
+   */
   bookingUpdated: Booking;
 };
 
 
-/** Served by the gateway over graphql-ws from Kafka `booking-status`. */
+/**
+ * Served by this subgraph from Kafka `booking-status` over graphql-ws and
+ * GraphQL over SSE on its /graphql path, so any federation router can serve it.
+ */
 export type SubscriptionBookingUpdatedArgs = {
   id: Scalars['ID']['input'];
 };

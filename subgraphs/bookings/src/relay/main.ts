@@ -1,7 +1,6 @@
 import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
 import { loadRelayConfig } from '../config.ts';
-import { connectPg } from './pg-connection.ts';
-import { createOutboxRelay } from './relay.ts';
+import { connectPg, createOutboxRelay } from '../index.ts';
 
 await runService('outbox-relay', async () => {
   const config = loadRelayConfig();

@@ -2,10 +2,7 @@ import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
 import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
 import { loadWorkerConfig } from '../config.ts';
-import { createDb } from '../db.ts';
-import { createPrismaLedger } from './ledger.ts';
-import { createRedlockService } from './lock.ts';
-import { createBookingWorker } from './worker.ts';
+import { createBookingWorker, createDb, createPrismaLedger, createRedlockService } from '../index.ts';
 
 await runService('booking-worker', async () => {
   const config = loadWorkerConfig();

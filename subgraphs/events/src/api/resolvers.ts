@@ -1,5 +1,10 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode, type SeatStatusMessage } from '@booking/contracts';
+import type { Hub } from '@booking/service-kit';
 import type { Resolvers } from '../generated/resolvers-types.ts';
-import type { EventDoc, ReadStore } from '../read-model.ts';
+import { seatAfter, type EventDoc, type ReadStore } from '../read-model.ts';
+
+const eventOf = async (store: ReadStore, id: string) => (await store.getEvents([id])).get(id) ?? null;
 
 /**
  * How long a reference to an event the read model does not have yet waits
@@ -17,20 +22,43 @@ async function eventSoon(store: ReadStore, id: string): Promise<EventDoc | null>
   }
 }
 
-export const resolvers: Resolvers = {
-  Query: {
-    events: (_p, _a, { store }) => store.listEvents(),
-    event: async (_p, { id }, { store }) => (await store.getEvents([id])).get(id) ?? null,
-  },
-  Event: {
-    __resolveReference: (ref, { store }) => eventSoon(store, ref.id),
-    id: (e) => e._id,
-    startsAt: (e) => e.startsAt.toISOString(),
-    seats: (e, { status }, { store }) => store.seats(e._id, status ?? undefined),
-    availability: (e, _a, { store }) => store.availability(e._id),
-  },
-  Seat: {
-    id: (s) => s.seatId,
-    bookedBy: (s, _a, { userId }) => (userId !== null && s.userId === userId ? userId : null),
-  },
-};
+export function createResolvers(changes: Hub<SeatStatusMessage>): Resolvers {
+  return {
+    Query: {
+      events: (_p, _a, { store }) => store.listEvents(),
+      event: (_p, { id }, { store }) => eventOf(store, id),
+    },
+    Subscription: {
+      seatStatusChanged: {
+        // Registered before it resolves: a change committed once the client is told nothing is missed by this instance.
+        subscribe: async (_p, { eventId }, { store }) => {
+          if (!(await eventOf(store, eventId))) {
+            throw new GraphQLError(`event ${eventId} does not exist`, { extensions: { code: ErrorCode.EVENT_NOT_FOUND } });
+          }
+          return changes.subscribe(eventId);
+        },
+        resolve: (change: SeatStatusMessage) => change,
+      },
+    },
+    SeatStatusChange: {
+      seat: (change) => seatAfter(change),
+      event: async (change, _a, { store }) => {
+        const event = await eventOf(store, change.eventId);
+        if (!event) throw new GraphQLError(`event ${change.eventId} does not exist`, { extensions: { code: ErrorCode.EVENT_NOT_FOUND } });
+        return event;
+      },
+    },
+    Event: {
+      __resolveReference: (ref, { store }) => eventSoon(store, ref.id),
+      id: (e) => e._id,
+      startsAt: (e) => e.startsAt.toISOString(),
+      seats: (e, { status }, { store }) => store.seats(e._id, status ?? undefined),
+      availability: (e, _a, { store }) => store.availability(e._id),
+    },
+    Seat: {
+      __resolveReference: async (ref, { store }) => (await store.seats(ref.eventId)).find((s) => s.seatId === ref.id) ?? null,
+      id: (s) => s.seatId,
+      bookedBy: (s, _a, { userId }) => (userId !== null && s.userId === userId ? userId : null),
+    },
+  };
+}

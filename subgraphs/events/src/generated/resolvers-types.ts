@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { EventDoc, SeatDoc } from '../read-model.ts';
+import type { SeatStatusMessage } from '@booking/contracts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -55,10 +55,15 @@ export type QueryEventArgs = {
   id: Scalars['ID']['input'];
 };
 
+/**
+ * A seat of one event. `id` is unique only within the event: clients key seats
+ * by both (Apollo Client: `typePolicies: { Seat: { keyFields: ["eventId", "id"] } }`).
+ */
 export type Seat = {
   __typename?: 'Seat';
   /** Who booked the seat: shown only to that user, null for everyone else. */
   bookedBy?: Maybe<Scalars['ID']['output']>;
+  eventId: Scalars['ID']['output'];
   /** The venue's label, unique within the event (A1, R10_S5). */
   id: Scalars['ID']['output'];
   row: Scalars['String']['output'];
@@ -77,6 +82,8 @@ export type SeatStatusChange = {
   __typename?: 'SeatStatusChange';
   event: Event;
   eventId: Scalars['ID']['output'];
+  /** The seat as it is after this change: a normalised client cache updates its seat map from it. */
+  seat: Seat;
   seatId: Scalars['ID']['output'];
   status: SeatStatus;
   /** The seat's version after this change. */
@@ -84,8 +91,8 @@ export type SeatStatusChange = {
 };
 
 /**
- * Served by the gateway over graphql-ws (the subgraph does not execute
- * subscriptions): events come from Kafka `seat-status`.
+ * Served by this subgraph from Kafka `seat-status` over graphql-ws and GraphQL
+ * over SSE on its /graphql path, so any federation router can serve it.
  */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -98,8 +105,8 @@ export type Subscription = {
 
 
 /**
- * Served by the gateway over graphql-ws (the subgraph does not execute
- * subscriptions): events come from Kafka `seat-status`.
+ * Served by this subgraph from Kafka `seat-status` over graphql-ws and GraphQL
+ * over SSE on its /graphql path, so any federation router can serve it.
  */
 export type SubscriptionSeatStatusChangedArgs = {
   eventId: Scalars['ID']['input'];
@@ -187,6 +194,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Event: Event;
+  Seat: Seat;
 }>;
 
 /** Mapping of federation reference types */
@@ -194,6 +202,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Event:
     ( { __typename: 'Event' }
     & GraphQLRecursivePick<FederationTypes['Event'], {"id":true}> );
+  Seat:
+    ( { __typename: 'Seat' }
+    & GraphQLRecursivePick<FederationTypes['Seat'], {"eventId":true,"id":true}> );
 }>;
 
 
@@ -209,7 +220,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Seat: ResolverTypeWrapper<SeatDoc>;
   SeatStatus: SeatStatus;
-  SeatStatusChange: ResolverTypeWrapper<Omit<SeatStatusChange, 'event'> & { event: ResolversTypes['Event'] }>;
+  SeatStatusChange: ResolverTypeWrapper<SeatStatusMessage>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 }>;
 
@@ -223,7 +234,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Seat: SeatDoc;
-  SeatStatusChange: Omit<SeatStatusChange, 'event'> & { event: ResolversParentTypes['Event'] };
+  SeatStatusChange: SeatStatusMessage;
   Subscription: Record<PropertyKey, never>;
 }>;
 
@@ -251,8 +262,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
 }>;
 
-export type SeatResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seat'] = ResolversParentTypes['Seat']> = ResolversObject<{
+export type SeatResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seat'] = ResolversParentTypes['Seat'], FederationReferenceType extends FederationReferenceTypes['Seat'] = FederationReferenceTypes['Seat']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Seat']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bookedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   row?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -263,6 +276,7 @@ export type SeatResolvers<ContextType = Context, ParentType extends ResolversPar
 export type SeatStatusChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SeatStatusChange'] = ResolversParentTypes['SeatStatusChange']> = ResolversObject<{
   event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  seat?: Resolver<ResolversTypes['Seat'], ParentType, ContextType>;
   seatId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SeatStatus'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

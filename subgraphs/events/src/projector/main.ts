@@ -2,8 +2,7 @@ import { MongoClient } from 'mongodb';
 import { topicNames } from '@booking/contracts';
 import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
 import { loadProjectorConfig } from '../config.ts';
-import { createMongoReadStore } from '../mongo-store.ts';
-import { createProjector } from './projector.ts';
+import { createMongoReadStore, createProjector } from '../index.ts';
 
 await runService('projector', async () => {
   const config = loadProjectorConfig();

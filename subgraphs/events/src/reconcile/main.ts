@@ -3,9 +3,7 @@ import pg from 'pg';
 import { ConfigError } from '@booking/config';
 import { createLogger, pgSql } from '@booking/service-kit';
 import { loadReconcileConfig } from '../config.ts';
-import { createMongoReadStore } from '../mongo-store.ts';
-import { createSqlTruthSource } from './sql-source.ts';
-import { reconcile } from './reconcile.ts';
+import { createMongoReadStore, createSqlTruthSource, reconcile } from '../index.ts';
 
 /** One-shot: `npm run reconcile` repairs the read model and prints what it fixed. */
 try {

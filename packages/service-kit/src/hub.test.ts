@@ -44,4 +44,18 @@ describe('createHub', () => {
     hub.publish('k', 'x');
     expect(await pending).toEqual({ value: 'x', done: false });
   });
+
+  it('ends the subscriptions of a completed key after what was queued for them', async () => {
+    const hub = createHub<number>();
+    const a = hub.subscribe('k');
+    const waiting = hub.subscribe('k');
+    const pending = waiting.next();
+    hub.publish('k', 1);
+    hub.complete('k');
+    expect(await pending).toEqual({ value: 1, done: false });
+    expect(await waiting.next()).toEqual({ value: undefined, done: true });
+    expect(await a.next()).toEqual({ value: 1, done: false });
+    expect(await a.next()).toEqual({ value: undefined, done: true });
+    expect(hub.size()).toBe(0);
+  });
 });

@@ -1,19 +1,28 @@
 /**
- * Fans one process's Kafka feed out to its subscribers by key (event id or
- * booking id). Each subscriber has a bounded queue: a client that stops
- * reading gets its subscription ended rather than holding memory or delaying
- * anyone else.
+ * Fans values out to in-process subscribers by key (an event id, a booking
+ * id, a shared subscription). Each subscriber has a bounded queue: one that
+ * stops reading gets its subscription ended rather than holding memory or
+ * delaying anyone else.
  */
 export class SlowConsumerError extends Error {
   override name = 'SlowConsumerError';
 }
 
+interface Listener<T> {
+  push(value: T): void;
+  end(): void;
+}
+
 export function createHub<T>(maxQueue = 1_000) {
-  const listeners = new Map<string, Set<(value: T) => void>>();
+  const listeners = new Map<string, Set<Listener<T>>>();
 
   return {
     publish(key: string, value: T) {
-      for (const listener of listeners.get(key) ?? []) listener(value);
+      for (const listener of listeners.get(key) ?? []) listener.push(value);
+    },
+    /** Ends every subscription of a key once it has read what is queued for it. */
+    complete(key: string) {
+      for (const listener of [...(listeners.get(key) ?? [])]) listener.end();
     },
     /** Subscriptions currently open, for readiness and leak checks. */
     size() {
@@ -26,31 +35,34 @@ export function createHub<T>(maxQueue = 1_000) {
       let wake: ((r: IteratorResult<T>) => void) | null = null;
       let failed: Error | null = null;
       let done = false;
-      const listener = (value: T) => {
-        if (done) return;
-        if (wake) {
-          const w = wake;
-          wake = null;
-          w({ value, done: false });
-        } else if (queue.length >= maxQueue) {
-          failed = new SlowConsumerError(`subscriber fell ${maxQueue} messages behind`);
-          close();
-        } else queue.push(value);
-      };
       const set = listeners.get(key) ?? new Set();
-      set.add(listener);
-      listeners.set(key, set);
       const close = () => {
         if (done) return;
         done = true;
         set.delete(listener);
         if (set.size === 0 && listeners.get(key) === set) listeners.delete(key);
-        if (wake) {
+        if (wake && queue.length === 0) {
           const w = wake;
           wake = null;
           w({ value: undefined, done: true });
         }
       };
+      const listener: Listener<T> = {
+        push(value) {
+          if (done) return;
+          if (wake) {
+            const w = wake;
+            wake = null;
+            w({ value, done: false });
+          } else if (queue.length >= maxQueue) {
+            failed = new SlowConsumerError(`subscriber fell ${maxQueue} messages behind`);
+            close();
+          } else queue.push(value);
+        },
+        end: close,
+      };
+      set.add(listener);
+      listeners.set(key, set);
       return {
         [Symbol.asyncIterator]() {
           return this;
