@@ -5,7 +5,7 @@ import type { BookingModel } from './model.ts';
 import { followBookings } from './updates.ts';
 
 const ID = '6b53773d-f5ff-4be4-a59a-d40ce51df7e8';
-const booking = (status: BookingModel['status'], reason: string | null = null): BookingModel => ({
+const booking = (status: BookingModel['status'], reason: string | null = null, version = status === 'PENDING' ? 0 : 1): BookingModel => ({
   id: ID,
   status,
   reason,
@@ -14,7 +14,7 @@ const booking = (status: BookingModel['status'], reason: string | null = null): 
   seatIds: ['A1'],
   createdAt: new Date('2027-01-01T00:00:00Z'),
   expiresAt: null,
-  version: 1,
+  version,
 });
 const change = (status: BookingStatusMessage['status'], reason: string | null = null): BookingStatusMessage => ({
   bookingId: ID,
@@ -27,15 +27,15 @@ const change = (status: BookingStatusMessage['status'], reason: string | null = 
 });
 
 describe('bookingUpdated', () => {
-  it('sends an already decided booking at once, then only changes of its state', async () => {
+  it('sends an already decided booking at once, then the booking as it is after each newer change', async () => {
     const hub = createHub<BookingStatusMessage>();
     let stored = booking('CONFIRMED');
     const updates = await followBookings(hub, async () => stored)(ID, 'olga');
     expect((await updates.next()).value).toEqual(booking('CONFIRMED'));
     hub.publish(ID, change('CONFIRMED')); // the change already told
-    stored = booking('REJECTED', 'SEAT_UNAVAILABLE');
-    hub.publish(ID, change('REJECTED', 'SEAT_UNAVAILABLE'));
-    expect((await updates.next()).value).toEqual(booking('REJECTED', 'SEAT_UNAVAILABLE'));
+    stored = booking('CANCELLED', 'CANCELLED_BY_USER', 2);
+    hub.publish(ID, change('CANCELLED', 'CANCELLED_BY_USER'));
+    expect((await updates.next()).value).toEqual(booking('CANCELLED', 'CANCELLED_BY_USER', 2));
     await updates.return!();
     expect(hub.size()).toBe(0);
   });

@@ -7,8 +7,8 @@ import type { BookingModel } from './model.ts';
  * `bookingUpdated(id)` for the booking's owner: its current state at once
  * when it is already decided, then every later change, each read back so the
  * payload is the whole booking. A change is registered before the current
- * state is read, so one decided in between is not missed; a repeat of the
- * state already sent is dropped.
+ * state is read, so one decided in between is not missed; what is sent only
+ * ever moves to a newer `version`.
  */
 export function followBookings(updates: Hub<BookingStatusMessage>, find: (id: string) => Promise<BookingModel | null>) {
   return async (rawId: string, userId: string): Promise<AsyncIterableIterator<BookingModel>> => {
@@ -26,9 +26,8 @@ export function followBookings(updates: Hub<BookingStatusMessage>, find: (id: st
       if (!current) throw new GraphQLError(`no booking ${rawId}`, { extensions: { code: ErrorCode.BOOKING_NOT_FOUND } });
       throw new GraphQLError('this booking belongs to another user', { extensions: { code: ErrorCode.FORBIDDEN } });
     }
-    const known = current;
-    let first: BookingModel | null = known.status === 'PENDING' ? null : known;
-    let sent = known.status;
+    let first: BookingModel | null = current.status === 'PENDING' ? null : current;
+    let seen = current.version;
     const iterator: AsyncIterableIterator<BookingModel> = {
       [Symbol.asyncIterator]: () => iterator,
       async next(): Promise<IteratorResult<BookingModel>> {
@@ -40,12 +39,12 @@ export function followBookings(updates: Hub<BookingStatusMessage>, find: (id: st
         for (;;) {
           const r = await changes.next();
           if (r.done) return { value: undefined, done: true };
-          const change = r.value;
-          if (change.status === sent) continue;
-          sent = change.status;
-          const stored = (await find(id)) ?? known;
-          // The row may already be past this change; the change is what is being told.
-          return { value: { ...stored, status: change.status, reason: change.reason }, done: false };
+          // Changes can arrive after the row has moved on: what is told is the
+          // row as it is now, and only when it is newer than what was told.
+          const stored = await find(id);
+          if (!stored || stored.version <= seen || stored.status === 'PENDING') continue;
+          seen = stored.version;
+          return { value: stored, done: false };
         }
       },
       async return(): Promise<IteratorResult<BookingModel>> {
