@@ -42,7 +42,7 @@ const codeMirrorValue = (page: Page, selector: string) =>
  * Opens one of GraphiQL's example tabs and runs it. GraphiQL reads the
  * operation name from the editor 100 ms after a change (a debounce); a run
  * within that moment names the previous tab's operation and is refused with
- * "Unknown operation named ...", so it is run again.
+ * OPERATION_RESOLUTION_FAILURE, so it is run again.
  */
 async function runTab(page: Page, title: string): Promise<void> {
   await page.click(`button[title="${title}"]`);
@@ -52,7 +52,7 @@ async function runTab(page: Page, title: string): Promise<void> {
     const outcome = await waitFor(
       async () => {
         const value = await codeMirrorValue(page, '.result-window .CodeMirror');
-        if (value.includes('Unknown operation named')) return 'retry';
+        if (value.includes('OPERATION_RESOLUTION_FAILURE')) return 'retry';
         // A query shows its result; a subscription keeps running until it is stopped.
         if (value.trim() || (await page.$('.graphiql-execute-button[aria-label^="Stop"]'))) return 'ran';
         return undefined;
