@@ -192,7 +192,7 @@ export function browserTests(baseUrl: () => string, label = 'stack'): void {
     expect(await line.textContent()).toMatch(/held, (9:5\d|10:00) left/);
     await expect(seatButton(ann, 'C', 42, 7).getAttribute('aria-label')).resolves.toBe('Section C row 42 seat 7, held, held by you');
     await line.getByRole('button', { name: 'Confirm' }).click();
-    await ann.waitForSelector('#bookings li[data-status="CONFIRMED"] >> text=Section C row 42 seat 7', { timeout: 10_000 });
+    await ann.waitForSelector('#bookings li[data-status="CONFIRMED"] >> text=Section C row 42 seat 7', { timeout: 20_000 });
     await waitFor(async () => (await seatButton(ann, 'C', 42, 7).getAttribute('aria-label')) === 'Section C row 42 seat 7, booked, booked by you', { what: 'the seat to show booked by Ann' });
     await waitFor(async () => (await ann.textContent('#announcer'))?.includes('Section C row 42 seat 7 (as ann): confirmed'), { what: 'the confirmation to be announced' });
     await ben.waitForFunction(() => /, booked$/.test(document.querySelector('#map button[aria-label^="Section C row 42 seat 7,"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 5_000 });
@@ -241,6 +241,7 @@ export function browserTests(baseUrl: () => string, label = 'stack'): void {
 
     // The list comes from the server too: a new page of the same user shows the cancelled hold.
     const again = await open('/#/events/arena10k', 'kim');
+    await again.dispatchEvent('#user', 'change'); // as when the name is entered
     await again.waitForSelector('#bookings li[data-status="CANCELLED"]', { timeout: 10_000 });
   });
 

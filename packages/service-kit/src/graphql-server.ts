@@ -53,6 +53,10 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
+  // Outlive the gateway's idle client sockets (undici keeps them 4 s): a socket the
+  // server closes first can be picked for the next request and fail it ("other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const apollo = new ApolloServer<C>({
     schema: opts.schema,
     includeStacktraceInErrorResponses: false,
