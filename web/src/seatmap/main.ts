@@ -362,7 +362,11 @@ function follow(bookingId: string, userId: string): () => void {
 }
 
 /** The list shows the current user's own holds and bookings, newest first. */
+/** Whose bookings the list shows; a blur that fires `change` again for the same name keeps the list. */
+let listedUser: string | undefined;
+
 async function listMine(): Promise<void> {
+  listedUser = userInput.value.trim();
   for (const entry of listed.values()) entry.stop?.();
   listed.clear();
   bookingsList.replaceChildren();
@@ -376,7 +380,9 @@ async function listMine(): Promise<void> {
     showStatus(`Could not list your bookings: ${(error as Error).message}`);
   }
 }
-userInput.addEventListener('change', () => void listMine());
+userInput.addEventListener('change', () => {
+  if (userInput.value.trim() !== listedUser) void listMine();
+});
 
 // ---------------------------------------------------------------- administration
 
