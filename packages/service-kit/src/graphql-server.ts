@@ -53,6 +53,10 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
+  // Callers (NGINX, the gateway) keep idle connections for up to 60 s: the
+  // default 5 s would close them under them, and a request on a reset one fails.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const apollo = new ApolloServer<C>({
     schema: opts.schema,
     includeStacktraceInErrorResponses: false,
