@@ -9,7 +9,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Context } from '../context.ts';
 import { createIntake, type IntakeDeps } from './intake.ts';
 import { createResolvers, type BookingResolverDeps } from './resolvers.ts';
-import { restBookingRouter } from './rest.ts';
+import { restBookingHandler } from './rest.ts';
 
 export const bookingsTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -60,8 +60,8 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
         // Nothing reads cache hints or traces of this subgraph; both plugins
         // visit every resolved field.
         plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
+        routes: { 'POST /api/book': restBookingHandler(intake, deps.log) },
       });
-      http.app.use(restBookingRouter(intake, deps.log));
       boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'bookings subgraph listening');
     },
