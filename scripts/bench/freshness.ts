@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Stack } from '@booking/testkit';
+import { authorization, type Stack } from '@booking/testkit';
 import { INTAKE_EVENT } from './intake.ts';
 import type { ProcessingContext } from './processing.ts';
 
@@ -33,10 +33,11 @@ export async function measureFreshness({ stack, figure, notes, say }: Pick<Proce
   const delays: Record<string, number[]> = Object.fromEntries(Object.keys(probes).map((k) => [k, []]));
   say(`freshness: ${rows.length} bookings, each polled in ${Object.keys(probes).length} read paths`);
   for (const { seat_id: seatId } of rows) {
+    const userId = `fresh-${randomBytes(4).toString('hex')}`;
     const res = await fetch(`${stack.url}/api/book`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: `fresh-${randomBytes(4).toString('hex')}`, eventId: INTAKE_EVENT, seatId }),
+      headers: { 'content-type': 'application/json', authorization: (await authorization(userId))! },
+      body: JSON.stringify({ userId, eventId: INTAKE_EVENT, seatId }),
     });
     const { requestId } = (await res.json()) as { requestId: string };
     let decided: number | null = null;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { authorizations } from '@booking/testkit';
 import { SEED_EVENTS } from '../../prisma/seed.ts';
 import type { LoadSpec } from './load.ts';
 
@@ -8,29 +9,39 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const INTAKE_EVENT = 'arena10k';
 const SEATS = SEED_EVENTS.find((e) => e.id === INTAKE_EVENT)!.seats.map((s) => s.id);
 const MUTATION = 'mutation($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }';
-const runTag = randomBytes(3).toString('hex');
-const user = (i: number) => `bench-${runTag}-${i}`;
 const seat = (i: number) => SEATS[i % SEATS.length]!;
 
-/** `POST /api/book` with the original body, a distinct user per request. */
-export const restBooking = (url: string): LoadSpec => ({
+/** Distinct users and their tokens, signed before a run (a request's setup cannot wait). */
+export interface Callers {
+  user(i: number): string;
+  authorization(i: number): string;
+  count: number;
+}
+export async function signCallers(count: number): Promise<Callers> {
+  const prefix = `bench-${randomBytes(3).toString('hex')}-`;
+  const tokens = await authorizations(prefix, count);
+  return { user: (i) => `${prefix}${i % count}`, authorization: (i) => tokens[i % count]!, count };
+}
+
+/** `POST /api/book` with the original body and the user's token, a distinct user per request. */
+export const restBooking = (url: string, callers: Callers): LoadSpec => ({
   url,
   request: (i) => ({
     method: 'POST',
     path: '/api/book',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: user(i), eventId: INTAKE_EVENT, seatId: seat(i) }),
+    headers: { 'content-type': 'application/json', authorization: callers.authorization(i) },
+    body: JSON.stringify({ userId: callers.user(i), eventId: INTAKE_EVENT, seatId: seat(i) }),
   }),
   ok: (status) => status === 202,
 });
 
 /** GraphQL `requestBooking` of one seat, a distinct user per request. */
-export const graphqlBooking = (url: string): LoadSpec => ({
+export const graphqlBooking = (url: string, callers: Callers): LoadSpec => ({
   url,
   request: (i) => ({
     method: 'POST',
     path: '/graphql',
-    headers: { 'content-type': 'application/json', 'x-user-id': user(i) },
+    headers: { 'content-type': 'application/json', authorization: callers.authorization(i) },
     body: JSON.stringify({ query: MUTATION, variables: { input: { eventId: INTAKE_EVENT, seatIds: [seat(i)] } } }),
   }),
   ok: (status, body) => status === 200 && body.includes('"PENDING"') && !body.includes('"errors"'),

@@ -11,7 +11,8 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startStack, type Role, type Stack } from '@booking/testkit';
-import { graphqlBooking, restBooking } from './intake.ts';
+import { DEV_JWT } from '@booking/config';
+import { graphqlBooking, restBooking, signCallers } from './intake.ts';
 import { closedLoop } from './load.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,7 +88,7 @@ function summarize(file: string, top: number) {
 let stack: Stack | undefined;
 let profiled: ReturnType<typeof spawn> | undefined;
 try {
-  stack = await startStack('profile', { LOG_LEVEL: 'warn', NODE_ENV: 'production' });
+  stack = await startStack('profile', { LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: DEV_JWT.secret });
   const entry = ENTRY[role]!;
   const env = Object.fromEntries(
     readFileSync(`/proc/${childPid(entry)}/environ`, 'utf8')
@@ -109,7 +110,8 @@ try {
     if (i > 600) throw new Error('profiled process not ready');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const spec = values.path === 'rest' ? restBooking(stack.url) : graphqlBooking(stack.url);
+  const callers = await signCallers(30_000);
+  const spec = values.path === 'rest' ? restBooking(stack.url, callers) : graphqlBooking(stack.url, callers);
   await closedLoop(spec, Number(values.connections), 2);
   const r = await closedLoop(spec, Number(values.connections), Number(values.duration));
   process.stdout.write(`load: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, failures ${r.failures}\n`);

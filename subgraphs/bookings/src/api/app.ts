@@ -20,6 +20,8 @@ export interface BookingsApiDeps extends IntakeDeps, Omit<BookingResolverDeps, '
   log: Logger;
   /** Verifies the end user's token the gateway forwards in `Authorization`. */
   verifier: Verifier;
+  /** Whether `POST /api/book` without a token acts for the body's userId (outside production). */
+  restActsForBodyUser: boolean;
   port: number;
   /** Interface to listen on; all by default. */
   host?: string;
@@ -60,7 +62,7 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
         // Nothing reads cache hints or traces of this subgraph; both plugins
         // visit every resolved field.
         plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
-        routes: { 'POST /api/book': restBookingHandler(intake, deps.log) },
+        routes: { 'POST /api/book': restBookingHandler(intake, { verifier: deps.verifier, actForBodyUser: deps.restActsForBodyUser }, deps.log) },
       });
       boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'bookings subgraph listening');

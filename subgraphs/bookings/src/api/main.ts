@@ -30,6 +30,7 @@ await runService('bookings-api', async () => {
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     log,
     verifier: createVerifier(config),
+    restActsForBodyUser: config.NODE_ENV !== 'production',
     port: config.PORT,
     catalog: createSeatCatalog(createDbSeatSource(db)),
     publisher,

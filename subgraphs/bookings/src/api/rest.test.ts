@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { DEV_JWT } from '@booking/config';
+import { createVerifier, devToken } from '@booking/service-kit';
 import { createIntake } from './intake.ts';
 import { createMemoryPendingStore } from './pending.ts';
 import { restBookingHandler } from './rest.ts';
@@ -14,15 +16,18 @@ const intake = createIntake({
   bookings: { byId: async () => null },
 });
 let url = '';
-const server = http.createServer((req, res) => void restBookingHandler(intake, pino({ level: 'silent' }))(req, res));
+const verifier = createVerifier({ NODE_ENV: 'test', JWT_SECRET: DEV_JWT.secret, JWT_ISSUER: DEV_JWT.issuer, JWT_AUDIENCE: DEV_JWT.audience, JWT_CLOCK_TOLERANCE_S: 30 });
+const open = restBookingHandler(intake, { verifier, actForBodyUser: true }, pino({ level: 'silent' }));
+const strict = restBookingHandler(intake, { verifier, actForBodyUser: false }, pino({ level: 'silent' }));
+const server = http.createServer((req, res) => void (req.headers['x-strict'] ? strict : open)(req, res));
 beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/book`;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const post = async (body: string, type = 'application/json') => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
+const post = async (body: string, type = 'application/json', headers: Record<string, string> = {}) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 };
 
@@ -32,6 +37,14 @@ describe('restBookingHandler', () => {
     expect(status).toBe(202);
     expect(body).toMatchObject({ message: 'Booking request accepted', status: 'PENDING' });
     expect(published).toContainEqual(expect.objectContaining({ requestId: body.requestId, userId: 'ann', seatIds: ['A1'] }));
+  });
+
+  it('takes a token naming the body\'s user, refuses one naming another, and needs one where the body alone is not enough', async () => {
+    const body = JSON.stringify({ userId: 'ann', eventId: 'e1', seatId: 'A1' });
+    expect((await post(body, 'application/json', { authorization: `Bearer ${await devToken('ann')}`, 'x-strict': '1' })).status).toBe(202);
+    expect((await post(body, 'application/json', { authorization: `Bearer ${await devToken('bob')}` })).body.code).toBe('FORBIDDEN');
+    expect((await post(body, 'application/json', { authorization: 'Bearer nonsense' })).status).toBe(401);
+    expect((await post(body, 'application/json', { 'x-strict': '1' })).body.code).toBe('UNAUTHENTICATED');
   });
 
   it.each([

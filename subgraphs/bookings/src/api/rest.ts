@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readRestBooking } from '@booking/booking-core';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from '@booking/contracts';
-import type { Logger } from '@booking/service-kit';
+import { authenticate, type Logger, type Verifier } from '@booking/service-kit';
 import type { Intake } from './intake.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -39,11 +39,27 @@ function readJson(req: IncomingMessage): Promise<unknown> {
   });
 }
 
+export interface RestCallers {
+  verifier: Verifier;
+  /** Outside production a booking without a token acts for the body's userId, as the original API did. */
+  actForBodyUser: boolean;
+}
+
 /**
- * The caller of a REST booking. The original API names the user in the body;
- * this is the one place that decides who is asking.
+ * Who a REST booking is made by: the one place that decides it, with the
+ * rules of the gateway's route. A token must name the body's userId.
  */
-const callerOf = (_req: IncomingMessage, body: { userId: string }): string => body.userId;
+async function callerOf(req: IncomingMessage, body: { userId: string }, { verifier, actForBodyUser }: RestCallers): Promise<string | { status: number; code: string; message: string }> {
+  let identity;
+  try {
+    identity = await authenticate(verifier, req.headers.authorization);
+  } catch (error) {
+    return { status: 401, code: ErrorCode.UNAUTHENTICATED, message: (error as Error).message };
+  }
+  if (identity && identity.userId !== body.userId) return { status: 403, code: ErrorCode.FORBIDDEN, message: 'userId must be the subject of the token' };
+  if (!identity && !actForBodyUser) return { status: 401, code: ErrorCode.UNAUTHENTICATED, message: 'a token is required: send "Authorization: Bearer <JWT>"' };
+  return body.userId;
+}
 
 /**
  * `POST /api/book` of the original REST API, served here so NGINX can route
@@ -54,7 +70,7 @@ const callerOf = (_req: IncomingMessage, body: { userId: string }): string => bo
  * Plain node:http: express and body-parser were a quarter of this service's
  * CPU per booking in profiles.
  */
-export function restBookingHandler(intake: Intake, log: Logger) {
+export function restBookingHandler(intake: Intake, callers: RestCallers, log: Logger) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let json: unknown;
     try {
@@ -66,9 +82,11 @@ export function restBookingHandler(intake: Intake, log: Logger) {
     if (json === 'malformed') return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'body is not valid JSON');
     const body = readRestBooking(json);
     if ('code' in body) return fail(res, 400, body.code, body.message);
+    const caller = await callerOf(req, body, callers);
+    if (typeof caller !== 'string') return fail(res, caller.status, caller.code, caller.message);
     let result: Awaited<ReturnType<Intake['request']>>;
     try {
-      result = await intake.request(callerOf(req, body), { eventId: body.eventId, seatIds: [body.seatId] }, log);
+      result = await intake.request(caller, { eventId: body.eventId, seatIds: [body.seatId] }, log);
     } catch (err) {
       log.error({ err }, 'could not queue a REST booking');
       return fail(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the service could not answer; try again');
