@@ -21,19 +21,28 @@ export interface ProcessingContext {
   seats: number;
 }
 
-/** An event with `n` AVAILABLE seats laid out like arena10k (rows of 50), with its read model built. */
-async function createEvent(stack: Stack, n: number): Promise<string[]> {
+/** An event with `n` AVAILABLE seats laid out like arena10k (rows of 50), with its read model built; its seat ids. */
+export async function createEvent(stack: Stack, id: string, n: number): Promise<string[]> {
   const sections = Array.from({ length: Math.ceil(n / 2500) }, (_, k) => (k < 26 ? String.fromCharCode(65 + k) : `X${k}`));
   const client = await stack.pg.connect();
   try {
-    await seed(pgSql(client), [{ id: EVENT, name: 'Benchmark venue', venue: `Bench Arena (${n} seats)`, startsAt: '2027-10-01T20:00:00.000Z', seats: arena(sections, 50, 50).slice(0, n) }]);
+    await seed(pgSql(client), [{ id, name: 'Benchmark venue', venue: `Bench Arena (${n} seats)`, startsAt: '2027-10-01T20:00:00.000Z', seats: arena(sections, 50, 50).slice(0, n) }]);
   } finally {
     client.release();
   }
   const truth = createSqlTruthSource(pgSql(stack.pg));
-  await reconcile({ events: async () => (await truth.events()).filter((e) => e._id === EVENT), seats: truth.seats }, createMongoReadStore(stack.mongo));
-  const { rows } = await stack.pg.query<{ seat_id: string }>("SELECT seat_id FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY position", [EVENT]);
+  await reconcile({ events: async () => (await truth.events()).filter((e) => e._id === id), seats: truth.seats }, createMongoReadStore(stack.mongo));
+  const { rows } = await stack.pg.query<{ seat_id: string }>("SELECT seat_id FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY position", [id]);
   return rows.map((r) => r.seat_id);
+}
+
+/** Seats the durable read model (MongoDB seat blocks) shows booked. */
+export async function readModelBooked(stack: Stack, eventId: string): Promise<number> {
+  const blocks = await stack.mongo
+    .collection<{ counts?: Record<string, number> }>(`seat_blocks.${eventId}`)
+    .find({}, { projection: { counts: 1 } })
+    .toArray();
+  return blocks.reduce((n, b) => n + (b.counts?.BOOKED ?? 0), 0);
 }
 
 type Admin = ReturnType<Kafka['admin']>;
@@ -67,7 +76,7 @@ async function readModelLag(stack: Stack, admin: Admin): Promise<number> {
  */
 export async function measureProcessing({ stack, kafka, figure, notes, say, seats: n }: ProcessingContext): Promise<void> {
   say(`processing: creating ${EVENT} with ${n} seats`);
-  const seatIds = await createEvent(stack, n);
+  const seatIds = await createEvent(stack, EVENT, n);
   if (seatIds.length < n) throw new Error(`only ${seatIds.length} AVAILABLE seats in ${EVENT}`);
   const admin = kafka.admin();
   await admin.connect();

@@ -29,7 +29,7 @@ import { serviceEnv, startEmbedded, startStack, type Stack } from '@booking/test
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
 import { graphqlBooking, restBooking, signCallers, startBaseline, type Callers } from './intake.ts';
 import { closedLoop, openLoop, type LoadResult, type LoadSpec } from './load.ts';
-import { measureProcessing } from './processing.ts';
+import { createEvent, measureProcessing, readModelBooked } from './processing.ts';
 import { measureFreshness } from './freshness.ts';
 import { machine, recordOnSaleRun } from './report.ts';
 
@@ -65,6 +65,7 @@ const opts = {
   connections: Number(args.connections),
   seats: Number(args.seats ?? (args.quick ? 3000 : 10000)),
   warmup: args.quick ? 2 : 3,
+  quick: args.quick,
 };
 const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
 const say = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -159,26 +160,40 @@ async function intake(stack: Stack) {
   }
 }
 
-async function reads(stack: Stack) {
-  const module = `${ROOT}scripts/bench/reads.ts`;
-  if (!existsSync(module)) {
+/** The read scenarios' module (scripts/bench/reads.ts), when present: its entry and the shape it takes. */
+interface ReadModule {
+  runReadScenarios(
+    target: {
+      url: string;
+      graphqlUrl: string;
+      decidedAt?(bookingId: string): Promise<number | null>;
+      durableBooked?(eventId: string): Promise<number>;
+      createEvent?(n: number): Promise<{ id: string; seats: string[] }>;
+    },
+    options: { seconds: number; storm: boolean; sellout: boolean; log?: (line: string) => void },
+  ): Promise<{ figure: string; target: string; measured: string; met: boolean }[]>;
+}
+const READS_MODULE = `${ROOT}scripts/bench/reads.ts`;
+const readModule = async (): Promise<ReadModule | null> => (existsSync(READS_MODULE) ? ((await import(READS_MODULE)) as ReadModule) : null);
+
+async function reads(target: Parameters<ReadModule['runReadScenarios']>[0], prefix: string, sellout: boolean) {
+  const module = await readModule();
+  if (!module) {
     for (const r of ['GET /api/events/arena10k', 'GraphQL seat map of arena10k', 'GET /api/events', 'reads during a booking storm'])
-      notMeasured(r, '', 'scripts/bench/reads.ts missing');
+      notMeasured(`${prefix}${r}`, '', 'scripts/bench/reads.ts missing');
     return;
   }
-  const { readScenarios } = (await import(module)) as { readScenarios: (ctx: ReadContext) => Promise<void> };
-  await readScenarios({ url: stack.url, stack, figure, notes, say, opts, storm: (rate, seconds) => openLoop(restBooking(stack.url, callers), rate, seconds) });
+  const result = await module.runReadScenarios(target, { seconds: opts.quick ? 3 : 5, storm: true, sellout, log: say });
+  for (const r of result) rows.push({ ...r, figure: `${prefix}${r.figure}` });
 }
-export interface ReadContext {
-  url: string;
-  stack: Stack;
-  figure: typeof figure;
-  notes: string[];
-  say: (msg: string) => void;
-  opts: typeof opts;
-  /** A booking storm through NGINX at `rate` req/s for `seconds`. */
-  storm: (rate: number, seconds: number) => Promise<LoadResult>;
-}
+
+const stackReadTarget = (stack: Stack) => ({
+  url: stack.url,
+  graphqlUrl: stack.graphqlUrl,
+  decidedAt: async (id: string) => (await stack.pg.query<{ at: Date | null }>('SELECT decided_at AS at FROM bookings WHERE id = $1', [id])).rows[0]?.at?.getTime() ?? null,
+  durableBooked: (eventId: string) => readModelBooked(stack, eventId),
+  createEvent: (n: number) => createEvent(stack, `bench_reads_${n}`, n).then((seats) => ({ id: `bench_reads_${n}`, seats })),
+});
 
 async function embedded() {
   say('embedded mode: starting');
@@ -186,6 +201,7 @@ async function embedded() {
   try {
     await loadFigures('Embedded POST /api/book', restBooking(system.url, callers), 50, null, null);
     await loadFigures('Embedded GraphQL requestBooking', graphqlBooking(system.url, callers), 100, null, null);
+    if (only.has('reads')) await reads({ url: system.url, graphqlUrl: system.graphqlUrl }, 'Embedded ', false);
   } finally {
     await system.stop();
   }
@@ -213,9 +229,10 @@ async function main() {
       const ctx = { stack, kafka, figure, notes, say, seats: opts.seats };
       // Freshness first: it needs free seats of arena10k, which intake sells.
       const steps: [Scenario, () => Promise<unknown>][] = [
-        ['freshness', () => measureFreshness(ctx)],
+        // The read module measures freshness itself when present.
+        ['freshness', async () => ((await readModule()) ? undefined : measureFreshness(ctx))],
         ['intake', () => intake(stack!)],
-        ['reads', () => reads(stack!)],
+        ['reads', () => reads(stackReadTarget(stack!), '', !args.quick)],
         ['processing', () => measureProcessing(ctx)],
       ];
       for (const [name, step] of steps) {
