@@ -3,7 +3,6 @@ import { authorization, type Stack } from '@booking/testkit';
 import { INTAKE_EVENT } from './intake.ts';
 import type { ProcessingContext } from './processing.ts';
 
-const SAMPLES = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Probe = (stack: Stack, seatId: string) => Promise<boolean>;
@@ -28,8 +27,8 @@ const probes: Record<string, Probe> = {
  * read path until it shows the seat booked; the clock starts at the booking's
  * decided_at in PostgreSQL.
  */
-export async function measureFreshness({ stack, figure, notes, say }: Pick<ProcessingContext, 'stack' | 'figure' | 'notes' | 'say'>): Promise<void> {
-  const { rows } = await stack.pg.query<{ seat_id: string }>("SELECT seat_id FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY random() LIMIT $2", [INTAKE_EVENT, SAMPLES]);
+export async function measureFreshness({ stack, figure, notes, say, samples }: Pick<ProcessingContext, 'stack' | 'figure' | 'notes' | 'say'> & { samples: number }): Promise<void> {
+  const { rows } = await stack.pg.query<{ seat_id: string }>("SELECT seat_id FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY random() LIMIT $2", [INTAKE_EVENT, samples]);
   const delays: Record<string, number[]> = Object.fromEntries(Object.keys(probes).map((k) => [k, []]));
   say(`freshness: ${rows.length} bookings, each polled in ${Object.keys(probes).length} read paths`);
   for (const { seat_id: seatId } of rows) {
