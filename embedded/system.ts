@@ -86,6 +86,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           topicPrefix: '',
           log: roleLog('bookings'),
           verifier,
+          restActsForBodyUser: config.NODE_ENV !== 'production',
           port: config.BOOKINGS_PORT,
           host: '127.0.0.1',
           catalog: createSeatCatalog(createDbSeatSource(db)),

@@ -1,11 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -18,11 +17,15 @@ import { operationLimitsOf, type GatewayConfig } from './config.ts';
 import { devSignInRouter } from './auth.ts';
 import { callerFrom, unauthenticatedStatus, type GatewayContext } from './context.ts';
 import { corsHandler, corsOrigins } from './cors.ts';
+import { createSubgraphClient, type SubgraphClient } from './datasource.ts';
 import { limitRules, operationGuard, parseOptions } from './limits.ts';
 import { metricsHandler, security } from './metrics.ts';
 import { bookingRateLimit, type BookingRateLimiter } from './rate-limit.ts';
 import { restRouter, type Execute } from './rest.ts';
 import { webRouter } from './web.ts';
+
+/** Subgraph connections opened per subgraph before serving (NGINX keeps 64 to the gateway). */
+const WARM_CONNECTIONS = 64;
 
 export const SUPERGRAPH_PATH = new URL('../supergraph.graphql', import.meta.url);
 
@@ -39,19 +42,16 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
   const identify = (authorization: unknown) => callerFrom(verifier, authorization);
   const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const clients: SubgraphClient[] = [];
+  /** What a subgraph learns about the caller: the end user's token, which it verifies itself, as behind any federation router. */
+  const callerHeaders = (context: GatewayContext): Record<string, string> => (context.caller ? { authorization: context.caller.authorization } : {});
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
-        url: urls[name] ?? url,
-        // Node's own fetch (undici, keep-alive pool): the default make-fetch-happen
-        // client took ~17 % of the gateway's CPU in profiles (docs/benchmarks.md).
-        fetcher: fetch as unknown as Fetcher,
-        willSendRequest({ request, context }) {
-          // The subgraphs verify the end user's token themselves, as behind any federation router.
-          if (context.caller) request.http?.headers.set('authorization', context.caller.authorization);
-        },
-      }),
+    buildService: ({ name, url }) => {
+      const client = createSubgraphClient(urls[name] ?? url!, callerHeaders);
+      clients.push(client);
+      return client;
+    },
   });
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema));
@@ -78,6 +78,8 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Nothing here sets or forwards cache hints; the plugin visits every field.
+      ApolloServerPluginCacheControlDisabled(),
       operationGuard(security.refused),
       bookingRateLimit<Context>(rateLimiter, (ctx) => ({ userId: ctx.caller?.userId ?? null, clientIp: ctx.clientIp })),
       unauthenticatedStatus,
@@ -105,6 +107,9 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
     port: () => boundPort,
     async start() {
       await server.start();
+      // A burst right after start would otherwise open every subgraph
+      // connection at once and wait seconds for some (docs/benchmarks.md).
+      await Promise.all(clients.map((c) => c.warm(WARM_CONNECTIONS)));
       subscriptions = createSubscriptionServer({
         httpServer,
         supergraphSdl,
@@ -167,6 +172,7 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
       started = false;
       await subscriptions?.stop();
       await server.stop();
+      for (const c of clients) c.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import express, { type Request, type Response, type Router } from 'express';
-import { isId, isUserId } from '@booking/booking-core';
-import { ErrorCode } from '@booking/contracts';
+import { isId, readRestBooking } from '@booking/booking-core';
+import { ErrorCode, HTTP_STATUS_BY_CODE } from '@booking/contracts';
 import type { Identity } from '@booking/service-kit';
 import type { Caller } from './context.ts';
 
@@ -33,15 +33,6 @@ const EVENTS = /* GraphQL */ `query RestEvents { events { id name venue startsAt
 const EVENT = /* GraphQL */ `query RestEvent($id: ID!) { event(id: $id) { id name venue startsAt seats { id status bookedBy } } }`;
 const BOOK = /* GraphQL */ `mutation RestBook($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }`;
 
-const STATUS_BY_CODE: Record<string, number> = {
-  [ErrorCode.BAD_USER_INPUT]: 400,
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.EVENT_NOT_FOUND]: 404,
-  [ErrorCode.UNKNOWN_SEAT]: 404,
-  [ErrorCode.RATE_LIMITED]: 429,
-};
-
 type EventNode = { id: string; name: string; venue: string; startsAt: string };
 type SeatNode = { id: string; status: string; bookedBy: string | null };
 
@@ -55,7 +46,7 @@ function fail(res: Response, status: number, code: string, message: string) {
 function sendErrors(res: Response, errors: NonNullable<GraphQLResult['errors']>) {
   const first = errors[0]!;
   const code = typeof first.extensions?.code === 'string' ? first.extensions.code : ErrorCode.INTERNAL_SERVER_ERROR;
-  const status = STATUS_BY_CODE[code];
+  const status = HTTP_STATUS_BY_CODE[code as ErrorCode];
   if (status) fail(res, status, code, first.message);
   else fail(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the service could not answer; try again');
 }
@@ -100,16 +91,9 @@ export function restRouter({ execute, identify, actAs, maxBodyBytes }: RestDeps)
       if (!(error instanceof GraphQLError)) throw error; // keys unavailable: ours, answered by the error handler after this router
       return fail(res, 401, ErrorCode.UNAUTHENTICATED, error.message);
     }
-    const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'body must be a JSON object {userId, eventId, seatId}');
-    }
-    const { userId, eventId, seatId } = body as Record<string, unknown>;
-    const missing = (['userId', 'eventId', 'seatId'] as const).filter((k) => (body as Record<string, unknown>)[k] == null);
-    if (missing.length > 0) return fail(res, 400, ErrorCode.BAD_USER_INPUT, `missing field(s): ${missing.join(', ')}`);
-    if (!isUserId(userId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'userId must be 1-64 letters, digits, "_", ".", ":", "@" or "-"');
-    if (!isId(eventId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'eventId is malformed');
-    if (!isId(seatId)) return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'seatId is malformed');
+    const body = readRestBooking(req.body);
+    if ('code' in body) return fail(res, 400, body.code, body.message);
+    const { userId, eventId, seatId } = body;
     if (caller && caller.userId !== userId) return fail(res, 403, ErrorCode.FORBIDDEN, 'userId must be the subject of the token');
     if (!caller && !actAs) return fail(res, 401, ErrorCode.UNAUTHENTICATED, 'a token is required: send "Authorization: Bearer <JWT>"');
     caller ??= { userId, roles: [], authorization: `Bearer ${await actAs!({ userId, roles: [] }, ACT_AS_TTL_S)}` };

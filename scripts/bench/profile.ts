@@ -4,15 +4,16 @@
  * port) run with --cpu-prof, drives requestBooking through NGINX, and prints
  * where that process spent its CPU (self time by package and by function).
  *
- *   npx tsx scripts/bench/profile.ts [--role gateway|bookings|worker] [--duration 10] [--connections 100]
+ *   npx tsx scripts/bench/profile.ts [--role gateway|bookings|worker] [--path graphql|rest] [--duration 10] [--connections 50]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { authorizations, startStack, type Role, type Stack } from '@booking/testkit';
-import { SEED_EVENTS } from '../../prisma/seed.ts';
+import { startStack, type Role, type Stack } from '@booking/testkit';
+import { DEV_JWT } from '@booking/config';
+import { graphqlBooking, restBooking, signCallers } from './intake.ts';
+import { closedLoop } from './load.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY: Partial<Record<Role, string>> = {
@@ -24,17 +25,13 @@ const { values } = parseArgs({
   options: {
     role: { type: 'string', default: 'gateway' },
     duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '100' },
+    connections: { type: 'string', default: '50' },
+    path: { type: 'string', default: 'graphql' },
     top: { type: 'string', default: '25' },
   },
 });
 const role = values.role as Role;
 if (!ENTRY[role]) throw new Error(`--role must be one of ${Object.keys(ENTRY).join(', ')}`);
-const MUTATION = 'mutation($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }';
-const seats = SEED_EVENTS.find((e) => e.id === 'arena10k')!.seats.map((s) => s.id);
-let seq = 0;
-/** Distinct callers, cycled through (tokens are signed before the run). */
-const callers = await authorizations('prof-', 5000);
 
 function childPid(entry: string): number {
   for (const name of readdirSync('/proc')) {
@@ -91,7 +88,7 @@ function summarize(file: string, top: number) {
 let stack: Stack | undefined;
 let profiled: ReturnType<typeof spawn> | undefined;
 try {
-  stack = await startStack('profile', { LOG_LEVEL: 'warn' });
+  stack = await startStack('profile', { LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: DEV_JWT.secret });
   const entry = ENTRY[role]!;
   const env = Object.fromEntries(
     readFileSync(`/proc/${childPid(entry)}/environ`, 'utf8')
@@ -113,26 +110,11 @@ try {
     if (i > 600) throw new Error('profiled process not ready');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const run = (seconds: number) =>
-    autocannon({
-      url: stack!.graphqlUrl,
-      connections: Number(values.connections),
-      duration: seconds,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest(req) {
-            const i = seq++;
-            req.headers = { 'content-type': 'application/json', authorization: callers[i % callers.length]! };
-            req.body = JSON.stringify({ query: MUTATION, variables: { input: { eventId: 'arena10k', seatIds: [seats[i % seats.length]] } } });
-            return req;
-          },
-        },
-      ],
-    });
-  await run(2);
-  const r = await run(Number(values.duration));
-  process.stdout.write(`load: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non2xx ${r.non2xx}\n`);
+  const callers = await signCallers(30_000);
+  const spec = values.path === 'rest' ? restBooking(stack.url, callers) : graphqlBooking(stack.url, callers);
+  await closedLoop(spec, Number(values.connections), 2);
+  const r = await closedLoop(spec, Number(values.connections), Number(values.duration));
+  process.stdout.write(`load: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, failures ${r.failures}\n`);
   profiled.kill('SIGTERM');
   await new Promise((r) => profiled!.once('exit', r));
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));

@@ -52,3 +52,49 @@ export function recordRun(marker: string, intro: string, section: string): void 
   writeFileSync(doc, `${`${current.slice(0, at)}\n\n${section.trimEnd()}\n${current.slice(at).replace(/^\n+/, '\n')}`.trim()}\n`);
   process.stderr.write(`wrote a section to ${doc}\n`);
 }
+
+export interface FigureRow {
+  figure: string;
+  target: string;
+  measured: string;
+  ratio?: number;
+  met?: boolean;
+}
+
+const LATEST_START = '<!-- on-sale latest: replaced by each `npm run bench` -->';
+const LATEST_END = '<!-- /on-sale latest -->';
+const HISTORY = '<!-- on-sale history: one row per run is inserted at the top of the table below -->';
+
+/**
+ * Records an on-sale run in docs/benchmarks.md: the latest table is replaced,
+ * and one row (date, machine, commit, the headline figures) goes on top of
+ * the history.
+ */
+export function recordOnSaleRun(startedAt: Date, m: ReturnType<typeof machine>, command: string, rows: FigureRow[], notes: string[]): void {
+  const doc = `${ROOT}docs/benchmarks.md`;
+  let text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n';
+  const when = startedAt.toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' ');
+  const machineLine = `${m.nproc} cores ${m.model}, ${m.memGiB.toFixed(1)} GiB, Node ${m.node}, load ${m.loadAtStart.map((x) => x.toFixed(1)).join('/')}`;
+  const fmtRatio = (r?: number) => (r === undefined ? '' : `${r.toFixed(2)}x`);
+  const latest = [
+    LATEST_START,
+    `Run ${when} UTC, \`${command}\`, code ${m.commit}; ${machineLine}; every service, app process and the load generator on this machine.`,
+    '',
+    '| Figure | Target | Measured | Ratio | Met |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.figure} | ${r.target} | ${r.measured} | ${fmtRatio(r.ratio)} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
+    ...(notes.length ? ['', ...notes.map((n) => `- ${n.replace(/\|/g, '\\|')}`)] : []),
+    LATEST_END,
+  ].join('\n');
+  const judged = rows.filter((r) => r.met !== undefined);
+  const headline = rows.filter((r) => r.ratio !== undefined && r.met !== undefined).map((r) => `${r.figure}: ${r.measured}`).join('; ');
+  const historyRow = `| ${when} | ${m.commit} | ${m.nproc} cores, load ${m.loadAtStart[0]!.toFixed(1)} | \`${command}\` | ${judged.filter((r) => r.met).length}/${judged.length} | ${headline.replace(/\|/g, '\\|')} |`;
+  if (text.includes(LATEST_START)) text = text.slice(0, text.indexOf(LATEST_START)) + latest + text.slice(text.indexOf(LATEST_END) + LATEST_END.length);
+  else text = `${text.trimEnd()}\n\n## On-sale figures (\`npm run bench\`)\n\n${latest}\n`;
+  const head = '| Date (UTC) | Commit | Machine | Command | Met | Figures |\n|---|---|---|---|---|---|\n';
+  if (!text.includes(HISTORY)) text = `${text.trimEnd()}\n\n### History of on-sale runs (newest first)\n\n${HISTORY}\n${head}`;
+  const at = text.indexOf(head, text.indexOf(HISTORY)) + head.length;
+  text = `${text.slice(0, at)}${historyRow}\n${text.slice(at)}`;
+  writeFileSync(doc, text);
+  process.stderr.write(`recorded the run in ${doc}\n`);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Render and run a private nginx instance from nginx/templates/default.conf.template.
 #
-#   nginx-instance.sh start  <prefix-dir> <listen-port> <upstream-host:port>
+#   nginx-instance.sh start  <prefix-dir> <listen-port> <gateway-host:port> [<bookings-host:port>]
 #   nginx-instance.sh stop   <prefix-dir>
 #   nginx-instance.sh status <prefix-dir>
 #
@@ -9,7 +9,8 @@
 # nginx.pid, logs/{error,access}.log, temp/. Nothing under /etc is read.
 # nginx daemonizes; the commands print nothing except errors. `start` is
 # idempotent: a running instance is reloaded if its rendered config changed.
-# It listens on 127.0.0.1 only.
+# It listens on 127.0.0.1 only. Without a bookings upstream, POST /api/book
+# goes to the gateway, which serves it too.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -94,9 +95,11 @@ CONF
 conf_sum() { cat "$PREFIX/nginx.conf" "$PREFIX"/conf.d/*.conf | cksum; }
 
 cmd_start() {
-  local port=$2 upstream=$3 before="" i
+  local port=$2 upstream=$3 bookings=${4:-$3} before="" i
+  [[ -n $bookings ]] || bookings=$upstream
   [[ $port =~ ^[0-9]+$ ]] || die "nginx: listen port must be a number, got '$port'"
   [[ $upstream == *:* ]] || die "nginx: upstream must be host:port, got '$upstream'"
+  [[ $bookings == *:* ]] || die "nginx: bookings upstream must be host:port, got '$bookings'"
   [[ -f $TEMPLATE ]] || die "nginx: template not found: $TEMPLATE"
   ensure_nginx
   PREFIX=$(abs_dir "$1")
@@ -104,8 +107,8 @@ cmd_start() {
 
   [[ -f $PREFIX/nginx.conf ]] && before=$(conf_sum)
   write_main_conf
-  NGINX_PORT="127.0.0.1:$port" GATEWAY_UPSTREAM="$upstream" \
-    render_template "$TEMPLATE" "$PREFIX/conf.d/default.conf" NGINX_PORT GATEWAY_UPSTREAM
+  NGINX_PORT="127.0.0.1:$port" GATEWAY_UPSTREAM="$upstream" BOOKINGS_UPSTREAM="$bookings" \
+    render_template "$TEMPLATE" "$PREFIX/conf.d/default.conf" NGINX_PORT GATEWAY_UPSTREAM BOOKINGS_UPSTREAM
   run_nginx -t -q 2>"$PREFIX/logs/configtest.log" || {
     cat "$PREFIX/logs/configtest.log" >&2
     die "nginx: invalid configuration in $PREFIX"
@@ -149,7 +152,7 @@ cmd_status() {
 }
 
 case ${1:-} in
-  start) (($# == 4)) || usage; cmd_start "$2" "$3" "$4" ;;
+  start) (($# == 4 || $# == 5)) || usage; cmd_start "$2" "$3" "$4" "${5:-}" ;;
   stop) (($# == 2)) || usage; cmd_stop "$2" ;;
   status) (($# == 2)) || usage; cmd_status "$2" ;;
   *) usage ;;

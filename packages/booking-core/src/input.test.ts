@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookingRequestId, checkBookingInput, seatLockKeys } from './input.ts';
+import { bookingRequestId, checkBookingInput, readRestBooking, seatLockKeys } from './input.ts';
 
 describe('checkBookingInput', () => {
   it('accepts a well-formed request', () => {
@@ -34,4 +34,16 @@ describe('seatLockKeys', () => {
   it('sorts and deduplicates so overlapping requests lock in one order', () => {
     expect(seatLockKeys('e', ['B2', 'A1', 'B2'], 'p:')).toEqual(['p:lock:seat:e:A1', 'p:lock:seat:e:B2']);
   });
+});
+
+describe('readRestBooking', () => {
+  it('reads the original body', () => {
+    expect(readRestBooking({ userId: 'ann', eventId: 'concert123', seatId: 'A1' })).toEqual({ userId: 'ann', eventId: 'concert123', seatId: 'A1' });
+  });
+  it.each([[null], [[]], ['text'], [{ userId: 'ann', eventId: 'e' }], [{ userId: 'a b', eventId: 'e', seatId: 'A1' }], [{ userId: 'ann', eventId: 'e', seatId: 42 }]])(
+    'refuses %j as bad input',
+    (body) => {
+      expect(readRestBooking(body)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    },
+  );
 });

@@ -89,3 +89,17 @@ export function holdSeconds(ttlSeconds: number | null | undefined, bounds: HoldB
   }
   return ttlSeconds;
 }
+
+/** The original REST API's booking body, `{userId, eventId, seatId}`, checked field by field. */
+export function readRestBooking(body: unknown): { userId: string; eventId: string; seatId: string } | InputProblem {
+  const problem = (message: string): InputProblem => ({ code: ErrorCode.BAD_USER_INPUT, message });
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return problem('body must be a JSON object {userId, eventId, seatId}');
+  const fields = body as Record<string, unknown>;
+  const missing = (['userId', 'eventId', 'seatId'] as const).filter((k) => fields[k] == null);
+  if (missing.length > 0) return problem(`missing field(s): ${missing.join(', ')}`);
+  const { userId, eventId, seatId } = fields;
+  if (!isUserId(userId)) return problem('userId must be 1-64 letters, digits, "_", ".", ":", "@" or "-"');
+  if (!isId(eventId)) return problem('eventId is malformed');
+  if (!isId(seatId)) return problem('seatId is malformed');
+  return { userId, eventId, seatId };
+}

@@ -40,3 +40,13 @@ export type RejectionReason =
 
 /** Reason a hold ends EXPIRED. */
 export type ExpiryReason = typeof ErrorCode.HOLD_EXPIRED;
+
+/** HTTP status of a client-facing code on the REST API; codes not listed answer 503. */
+export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.EVENT_NOT_FOUND]: 404,
+  [ErrorCode.UNKNOWN_SEAT]: 404,
+  [ErrorCode.RATE_LIMITED]: 429,
+};

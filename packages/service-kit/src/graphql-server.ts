@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -42,6 +42,8 @@ export interface GraphQLHttpServerOptions<C extends BaseContext> {
   readiness: Readiness;
   log: Logger;
   plugins?: ApolloServerPlugin<C>[];
+  /** Routes (`'METHOD /path'`, exact) answered with plain node:http, before express. */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
 }
 
 /**
@@ -52,9 +54,14 @@ export interface GraphQLHttpServerOptions<C extends BaseContext> {
 export async function createGraphQLHttpServer<C extends BaseContext>(opts: GraphQLHttpServerOptions<C>) {
   const app = express();
   app.disable('x-powered-by');
-  const server = http.createServer(app);
-  // Outlive the gateway's idle client sockets (undici keeps them 4 s): a socket the
-  // server closes first can be picked for the next request and fail it ("other side closed").
+  const routes = opts.routes ?? {};
+  const server = http.createServer((req, res) => {
+    const route = routes[`${req.method} ${req.url?.split('?')[0]}`];
+    if (route) void route(req, res);
+    else app(req, res);
+  });
+  // Callers (NGINX, the gateway) keep idle connections for up to 60 s: the
+  // default 5 s would close them under them, and a request on a reset one fails.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const apollo = new ApolloServer<C>({

@@ -24,6 +24,8 @@ export function createHub<T>(maxQueue = 1_000) {
     complete(key: string) {
       for (const listener of [...(listeners.get(key) ?? [])]) listener.end();
     },
+    /** Whether anyone listens for `key`: the feed skips parsing what nobody reads. */
+    has: (key: string) => listeners.has(key),
     /** Subscriptions currently open, for readiness and leak checks. */
     size() {
       let n = 0;

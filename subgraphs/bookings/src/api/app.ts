@@ -1,22 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { parse } from 'graphql';
 import { BookingStatusMessageSchema, topicNames, type BookingStatusMessage } from '@booking/contracts';
 import { ANONYMOUS, authenticate, createGraphQLHttpServer, createHub, createLiveFeed, type Bus, type Logger, type Service, type Verifier } from '@booking/service-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Context } from '../context.ts';
+import { createIntake, type IntakeDeps } from './intake.ts';
 import { createResolvers, type BookingResolverDeps } from './resolvers.ts';
+import { restBookingHandler } from './rest.ts';
 
 export const bookingsTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
-export interface BookingsApiDeps extends Omit<BookingResolverDeps, 'updates'> {
+export interface BookingsApiDeps extends IntakeDeps, Omit<BookingResolverDeps, 'updates'> {
   /** Connected by the caller; `booking-status` feeds `bookingUpdated`. */
   bus: Bus;
   topicPrefix: string;
   log: Logger;
   /** Verifies the end user's token the gateway forwards in `Authorization`. */
   verifier: Verifier;
+  /** Whether `POST /api/book` without a token acts for the body's userId (outside production). */
+  restActsForBodyUser: boolean;
   port: number;
   /** Interface to listen on; all by default. */
   host?: string;
@@ -38,11 +43,14 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
     hub: updates,
     log: deps.log,
   });
+  const intake = createIntake(deps);
   return {
     port: () => boundPort,
     async start() {
       await feed.start();
-      const schema = buildSubgraphSchema({ typeDefs: bookingsTypeDefs, resolvers: createResolvers({ ...deps, updates }) as GraphQLResolverMap<unknown> });
+      const schema = buildSubgraphSchema({ typeDefs: bookingsTypeDefs, resolvers: createResolvers({ ...deps, updates }, intake) as GraphQLResolverMap<unknown> });
+      // Loaded before the first request, so no booking waits for a venue's seats.
+      await deps.catalog.warm();
       http = await createGraphQLHttpServer<Context>({
         schema,
         log: deps.log,
@@ -51,6 +59,10 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
           const identity = (await authenticate(deps.verifier, req.headers.authorization)) ?? ANONYMOUS;
           return { ...identity, log: deps.log };
         },
+        // Nothing reads cache hints or traces of this subgraph; both plugins
+        // visit every resolved field.
+        plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
+        routes: { 'POST /api/book': restBookingHandler(intake, { verifier: deps.verifier, actForBodyUser: deps.restActsForBodyUser }, deps.log) },
       });
       boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'bookings subgraph listening');

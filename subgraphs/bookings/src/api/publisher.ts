@@ -8,43 +8,50 @@ interface Waiting {
 }
 
 /**
- * Gathers requests for up to `lingerMs` and sends them in one produce call.
- * Kafka's idempotent producer allows one request in flight per broker, so
- * sending one message per call would cap intake at one broker round-trip per
- * request.
+ * Sends waiting requests in one produce call. Kafka's idempotent producer
+ * allows one request in flight per broker, so while a call is out, every
+ * request that arrives waits for it and goes in the next call: the batch
+ * grows with the load and the broker round trip, instead of each request (or
+ * each `lingerMs` window) queueing for a round trip of its own. An idle
+ * publisher waits `lingerMs` for company before sending.
  */
-export function createBatchingPublisher(bus: Pick<Bus, 'publish'>, topic: string, { maxBatch = 500, lingerMs = 2 } = {}): BookingRequestPublisher & {
+export function createBatchingPublisher(bus: Pick<Bus, 'publish'>, topic: string, { maxBatch = 1000, lingerMs = 1 } = {}): BookingRequestPublisher & {
   flush(): Promise<void>;
 } {
   let queue: Waiting[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let sending: Promise<void> = Promise.resolve();
+  let inFlight: Promise<void> | null = null;
 
-  const send = () => {
+  const pump = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return sending;
-    sending = sending.then(async () => {
+    if (inFlight || queue.length === 0) return;
+    const batch = queue.slice(0, maxBatch);
+    queue = queue.slice(batch.length);
+    inFlight = (async () => {
       try {
         await bus.publish(batch.map(({ message }) => ({ topic, key: message.eventId, value: JSON.stringify(message) })));
         for (const w of batch) w.resolve();
       } catch (error) {
         for (const w of batch) w.reject(error);
+      } finally {
+        inFlight = null;
+        pump();
       }
-    });
-    return sending;
+    })();
   };
 
   return {
     publish(message) {
       return new Promise<void>((resolve, reject) => {
         queue.push({ message, resolve, reject });
-        if (queue.length >= maxBatch) void send();
-        else timer ??= setTimeout(() => void send(), lingerMs);
+        if (queue.length >= maxBatch) pump();
+        else if (!inFlight) timer ??= setTimeout(pump, lingerMs);
       });
     },
-    flush: () => send(),
+    async flush() {
+      pump();
+      while (inFlight) await inFlight;
+    },
   };
 }

@@ -1,8 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import {
   buildLayout,
-  bookingRequestId,
-  checkBookingInput,
   checkEventDetails,
   holdSeconds,
   isProblem,
@@ -20,6 +18,7 @@ import type { SeatCatalog } from './catalog.ts';
 import type { EventAdmin } from './event-admin.ts';
 import type { PendingStore } from './pending.ts';
 import { followBookings } from './updates.ts';
+import type { Intake } from './intake.ts';
 
 export interface BookingReader {
   byId(id: string): Promise<BookingModel | null>;
@@ -60,13 +59,6 @@ function requireAdmin(ctx: Context): void {
   if (!isAdmin(ctx)) throw forbidden('this needs the admin role');
 }
 
-const sameRequest = (a: BookingModel, b: { eventId: string; seatIds: readonly string[]; hold: boolean }) =>
-  a.eventId === b.eventId &&
-  a.seatIds.length === b.seatIds.length &&
-  a.seatIds.every((s, i) => s === b.seatIds[i]) &&
-  // Whether a request asked for a hold is recorded only while it is pending.
-  (a.hold === undefined || a.hold === b.hold);
-
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 const encodeCursor = (b: BookingModel) => Buffer.from(`${b.createdAt.toISOString()}|${b.id}`).toString('base64url');
@@ -101,9 +93,9 @@ const settled: Record<BookingCommandMessage['command'], (b: BookingModel, before
   EXTEND: (b, before) => b.version > Math.max(before.version, 1) || (b.status !== 'PENDING' && b.status !== 'HELD'),
 };
 
-export function createResolvers(deps: BookingResolverDeps): Resolvers {
-  const { catalog, publisher, pending, bookings, events, holds, updates, now = () => new Date(), decisionWaitMs = 5000 } = deps;
-  const find = async (id: string) => (await bookings.byId(id)) ?? (await pending.get(id));
+export function createResolvers(deps: BookingResolverDeps, intake: Intake): Resolvers {
+  const { catalog, publisher, bookings, events, holds, updates, now = () => new Date(), decisionWaitMs = 5000 } = deps;
+  const { find } = intake;
   const follow = followBookings(updates, find);
 
   /** The caller's booking (or anyone's, for an admin when `admins` is set). */
@@ -116,32 +108,9 @@ export function createResolvers(deps: BookingResolverDeps): Resolvers {
   }
 
   async function accept(input: { eventId: string; seatIds: readonly string[]; idempotencyKey?: string | null }, ctx: Context, hold: number | null) {
-    const userId = requireUser(ctx);
-    const seatIds = [...input.seatIds];
-    const problem = checkBookingInput({ ...input, seatIds }) ?? (await catalog.check(input.eventId, seatIds));
-    if (problem) throw fail(problem);
-
-    const id = bookingRequestId(userId, input.idempotencyKey);
-    if (input.idempotencyKey != null) {
-      const earlier = await find(id);
-      if (earlier) {
-        if (!sameRequest(earlier, { eventId: input.eventId, seatIds, hold: hold !== null })) {
-          throw badInput('idempotencyKey', 'idempotencyKey was already used for a different request');
-        }
-        return earlier;
-      }
-    }
-    const booking: BookingModel = { id, status: 'PENDING', reason: null, eventId: input.eventId, userId, seatIds, createdAt: now(), expiresAt: null, version: 0, hold: hold !== null };
-    await publisher.publish({
-      requestId: id,
-      eventId: input.eventId,
-      userId,
-      seatIds,
-      requestedAt: booking.createdAt.toISOString(),
-      ...(hold !== null ? { holdSeconds: hold } : {}),
-    });
-    await pending.put(booking).catch((err: unknown) => ctx.log.warn({ err, bookingId: id }, 'could not record pending booking'));
-    return booking;
+    const result = await intake.request(requireUser(ctx), input, ctx.log, hold);
+    if ('problem' in result) throw fail(result.problem);
+    return result.booking;
   }
 
   /** Publishes a command and answers with the booking once it is decided (or as it stands after the wait). */

@@ -1,0 +1,121 @@
+import http from 'node:http';
+import autocannon from 'autocannon';
+
+/** One request of a scenario; `i` counts requests within the run, so each can name a fresh user and seat. */
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadSpec {
+  url: string;
+  request: (i: number) => LoadRequest;
+  /** Whether an answer counts as a success (status and body). */
+  ok: (status: number, body: string) => boolean;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  total: number;
+  failures: number;
+  firstFailure?: string;
+}
+
+let seq = 0;
+/** A process-wide counter: every request of every run gets its own number. */
+export const nextSeq = () => seq++;
+
+/** Closed loop: `connections` clients each sending the next request when the previous one is answered. */
+export async function closedLoop(spec: LoadSpec, connections: number, seconds: number): Promise<LoadResult> {
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const result = await autocannon({
+    url: spec.url,
+    connections,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        setupRequest(req) {
+          const r = spec.request(nextSeq());
+          return { ...req, method: r.method, path: r.path, headers: r.headers ?? {}, body: r.body };
+        },
+        onResponse(status, body) {
+          if (!spec.ok(status, body)) {
+            failures++;
+            firstFailure ??= `${status} ${body.slice(0, 200)}`;
+          }
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.total / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    total: result.requests.total,
+    failures: failures + result.errors + result.timeouts,
+    firstFailure: firstFailure ?? (result.errors ? `${result.errors} connection errors` : undefined),
+  };
+}
+
+/**
+ * Open loop: requests leave at a fixed rate whatever the answers do, and each
+ * latency counts from the moment its request was due, so a stall shows as the
+ * queue it builds (no coordinated omission).
+ */
+export async function openLoop(spec: LoadSpec, rate: number, seconds: number): Promise<LoadResult> {
+  const target = new URL(spec.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const latencies: number[] = [];
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const total = Math.round(rate * seconds);
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  const fire = (due: number) =>
+    new Promise<void>((resolve) => {
+      const r = spec.request(nextSeq());
+      const req = http.request(
+        { host: target.hostname, port: target.port, method: r.method, path: r.path, headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) }, agent, timeout: 10_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            latencies.push(performance.now() - due);
+            const body = Buffer.concat(chunks).toString('utf8');
+            if (!spec.ok(res.statusCode ?? 0, body)) {
+              failures++;
+              firstFailure ??= `${res.statusCode} ${body.slice(0, 200)}`;
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', (error) => {
+        failures++;
+        firstFailure ??= error.message;
+        resolve();
+      });
+      req.end(r.body);
+    });
+  let sent = 0;
+  while (sent < total) {
+    const now = performance.now();
+    const due = Math.min(total, Math.floor(((now - start) / 1000) * rate) + 1);
+    for (; sent < due; sent++) inFlight.push(fire(start + (sent / rate) * 1000));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+  return { rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), max: latencies.at(-1) ?? NaN, total: latencies.length, failures, firstFailure };
+}

@@ -1,0 +1,63 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { DEV_JWT } from '@booking/config';
+import { createVerifier, devToken } from '@booking/service-kit';
+import { createIntake } from './intake.ts';
+import { createMemoryPendingStore } from './pending.ts';
+import { restBookingHandler } from './rest.ts';
+
+const published: unknown[] = [];
+const intake = createIntake({
+  catalog: { warm: async () => undefined, forget: () => undefined, check: async (eventId, seats) => (eventId === 'e1' && seats.every((s) => s === 'A1') ? null : { code: 'UNKNOWN_SEAT', message: 'no such seat' }) },
+  publisher: { publish: async (m) => void published.push(m) },
+  pending: createMemoryPendingStore(),
+  bookings: { byId: async () => null, ofUser: async () => [] },
+});
+let url = '';
+const verifier = createVerifier({ NODE_ENV: 'test', JWT_SECRET: DEV_JWT.secret, JWT_ISSUER: DEV_JWT.issuer, JWT_AUDIENCE: DEV_JWT.audience, JWT_CLOCK_TOLERANCE_S: 30 });
+const open = restBookingHandler(intake, { verifier, actForBodyUser: true }, pino({ level: 'silent' }));
+const strict = restBookingHandler(intake, { verifier, actForBodyUser: false }, pino({ level: 'silent' }));
+const server = http.createServer((req, res) => void (req.headers['x-strict'] ? strict : open)(req, res));
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/book`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const post = async (body: string, type = 'application/json', headers: Record<string, string> = {}) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
+  return { status: res.status, body: (await res.json()) as Record<string, string> };
+};
+
+describe('restBookingHandler', () => {
+  it('answers 202 with the request id once the request is published', async () => {
+    const { status, body } = await post(JSON.stringify({ userId: 'ann', eventId: 'e1', seatId: 'A1' }));
+    expect(status).toBe(202);
+    expect(body).toMatchObject({ message: 'Booking request accepted', status: 'PENDING' });
+    expect(published).toContainEqual(expect.objectContaining({ requestId: body.requestId, userId: 'ann', seatIds: ['A1'] }));
+  });
+
+  it('takes a token naming the body\'s user, refuses one naming another, and needs one where the body alone is not enough', async () => {
+    const body = JSON.stringify({ userId: 'ann', eventId: 'e1', seatId: 'A1' });
+    expect((await post(body, 'application/json', { authorization: `Bearer ${await devToken('ann')}`, 'x-strict': '1' })).status).toBe(202);
+    expect((await post(body, 'application/json', { authorization: `Bearer ${await devToken('bob')}` })).body.code).toBe('FORBIDDEN');
+    expect((await post(body, 'application/json', { authorization: 'Bearer nonsense' })).status).toBe(401);
+    expect((await post(body, 'application/json', { 'x-strict': '1' })).body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it.each([
+    ['malformed JSON', '{"userId":', 'application/json', 400],
+    ['a body that is not JSON', 'userId=ann', 'application/x-www-form-urlencoded', 400],
+    ['a missing field', JSON.stringify({ userId: 'ann', eventId: 'e1' }), 'application/json', 400],
+    ['an oversized body', JSON.stringify({ userId: 'ann', eventId: 'e1', seatId: 'A1', pad: 'x'.repeat(20_000) }), 'application/json', 413],
+    ['an unknown seat', JSON.stringify({ userId: 'ann', eventId: 'e1', seatId: 'Z9' }), 'application/json', 404],
+  ])('answers %s with a stable code and publishes nothing', async (_name, body, type, expected) => {
+    const before = published.length;
+    const res = await post(body, type);
+    expect(res.status).toBe(expected);
+    expect(typeof res.body.code).toBe('string');
+    expect(published.length).toBe(before);
+  });
+});
