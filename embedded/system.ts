@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
-import { createMemoryBus, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
+import { createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
-import { createMemoryRateLimiter } from '../gateway/src/rate-limit.ts';
 import {
   HOLD_DEFAULTS,
   WORKER_DEFAULTS,
@@ -80,6 +79,8 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
       );
       await run(createOutboxRelay({ connect: async () => pgliteConnection(pglite), bus, log: roleLog('relay'), batchSize: WORKER_DEFAULTS.RELAY_BATCH_SIZE }));
       const publisher = createBatchingPublisher(bus, topics.bookingRequests);
+      // One set of counters for every route that takes bookings.
+      const rateLimiter = createMemoryRateLimiter(config, log);
       const bookings = await run(
         createBookingsApi({
           bus,
@@ -87,6 +88,8 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           log: roleLog('bookings'),
           verifier,
           restActsForBodyUser: config.NODE_ENV !== 'production',
+          rateLimiter,
+          trustedProxies: config.TRUSTED_PROXIES,
           port: config.BOOKINGS_PORT,
           host: '127.0.0.1',
           catalog: createSeatCatalog(createDbSeatSource(db)),
@@ -108,7 +111,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
             EVENTS_URL: `http://127.0.0.1:${events.port()}/graphql`,
           },
           roleLog('gateway'),
-          createMemoryRateLimiter(config, roleLog('gateway')),
+          rateLimiter,
         ),
       );
       gatewayPort = gateway.port();

@@ -1,4 +1,4 @@
-import { common, env, jwt, jwtProblems, loadConfig, z } from '@booking/config';
+import { bookingRateLimits, common, env, jwt, jwtProblems, loadConfig, z } from '@booking/config';
 import { parseListSizes, type OperationLimits } from './limits.ts';
 
 /** Unset: on, except with NODE_ENV=production, where it must be asked for explicitly. */
@@ -39,15 +39,9 @@ export const gatewaySettings = {
   SUBSCRIPTIONS_PER_SOCKET: env.int(20, 1),
   /** WebSockets one client address may hold open at once. */
   SOCKETS_PER_CLIENT: env.int(50, 1),
-  /** Proxies whose X-Forwarded-For is believed (Express `trust proxy` syntax); NGINX on the same host by default. */
-  TRUSTED_PROXIES: z.string().min(1).default('loopback'),
+  ...bookingRateLimits,
   /** Largest request body accepted, in bytes (NGINX's client_max_body_size is 64 KiB). */
   MAX_BODY_BYTES: env.int(64 * 1024, 1024),
-  /** Booking requests (seat requests of requestBooking and POST /api/book) per user per window. */
-  RATE_LIMIT_BOOKINGS_PER_USER: env.int(20, 1),
-  /** Booking requests per client address per window (several people may share one address). */
-  RATE_LIMIT_BOOKINGS_PER_IP: env.int(100, 1),
-  RATE_LIMIT_WINDOW_SECONDS: env.int(10, 1),
   /**
    * Origins whose pages may call /api and /graphql: comma-separated
    * (`https://shop.example,https://admin.example`) or `*`. Unset: any origin,

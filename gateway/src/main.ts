@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
-import { createLogger, runService } from '@booking/service-kit';
+import { createLogger, createRedisRateLimiter, runService } from '@booking/service-kit';
 import { loadGatewayConfig } from './config.ts';
 import { createGateway } from './gateway.ts';
-import { createRedisRateLimiter } from './rate-limit.ts';
 
 await runService('gateway', async () => {
   const config = loadGatewayConfig();

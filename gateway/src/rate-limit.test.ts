@@ -1,7 +1,8 @@
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { bookingRequests, createMemoryRateLimiter } from './rate-limit.ts';
+import { createMemoryRateLimiter } from '@booking/service-kit';
+import { bookingRequests } from './rate-limit.ts';
 
 const settings = { RATE_LIMIT_BOOKINGS_PER_USER: 20, RATE_LIMIT_BOOKINGS_PER_IP: 30, RATE_LIMIT_WINDOW_SECONDS: 60 };
 const log = pino({ level: 'silent' });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { gql, startStack, waitFor, type Stack } from '@booking/testkit';
+import { authorization, gql, startStack, waitFor, type Stack } from '@booking/testkit';
 import { abuseCorpus, type GqlCase, type HttpCase, type WsCase } from './abuse-corpus.ts';
 import { collect, wsClients } from './ws.ts';
 
@@ -278,6 +278,32 @@ describe('booking rate limits', () => {
     const refused = await book(66);
     expect(refused.status).toBe(429);
     expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('counts REST bookings, which NGINX sends to the bookings service, in the same per-user limit as GraphQL bookings', async () => {
+    // Its own address, so the other tests' bookings from this host do not count.
+    const headers = { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' };
+    const seats = Array.from({ length: 24 }, (_, i) => `B_R6_S${i + 1}`);
+    const graphql = await Promise.all(
+      seats.slice(0, 12).map(async (seat) => {
+        const res = await fetch(stack.graphqlUrl, {
+          method: 'POST',
+          headers: { ...headers, authorization: (await authorization('split-user'))! },
+          body: JSON.stringify({ query: BOOK, variables: { input: { eventId: 'arena10k', seatIds: [seat] } } }),
+        });
+        return res.status;
+      }),
+    );
+    expect(graphql.filter((s) => s === 200)).toHaveLength(12);
+    const rest = [];
+    for (const seat of seats.slice(12)) {
+      const res = await fetch(`${stack.url}/api/book`, { method: 'POST', headers, body: JSON.stringify({ userId: 'split-user', eventId: 'arena10k', seatId: seat }) });
+      rest.push({ status: res.status, body: (await res.json()) as { code?: string } });
+    }
+    expect(rest.filter((r) => r.status === 202)).toHaveLength(8);
+    const refused = rest.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(4);
+    for (const r of refused) expect(r.body.code).toBe('RATE_LIMITED');
   });
 });
 

@@ -6,7 +6,7 @@ import { limitRules, parseLimited, type OperationLimits } from '../limits.ts';
 
 export interface SocketGuardOptions {
   limits: OperationLimits;
-  /** The client's address behind trusted proxies (../client-address.ts). */
+  /** The client's address behind trusted proxies (service-kit's clientAddressOf). */
   clientAddress(req: IncomingMessage): string;
   maxSocketsPerClient: number;
   maxSubscriptionsPerSocket: number;

@@ -81,6 +81,21 @@ export const kafka = {
  * and the tests sign with them; a process outside production uses them when
  * no key is configured. Never a production key (README, "Identity").
  */
+/**
+ * Booking rate limits, counted by every process that takes bookings (the
+ * gateway for GraphQL, the bookings service for the REST route NGINX sends
+ * it), in the same Redis counters.
+ */
+export const bookingRateLimits = {
+  /** Proxies whose X-Forwarded-For is believed (Express `trust proxy` syntax); NGINX on the same host by default. */
+  TRUSTED_PROXIES: z.string().min(1).default('loopback'),
+  /** Booking requests (seat requests of requestBooking, holdSeats and POST /api/book) per user per window. */
+  RATE_LIMIT_BOOKINGS_PER_USER: env.int(20, 1),
+  /** Booking requests per client address per window (several people may share one address). */
+  RATE_LIMIT_BOOKINGS_PER_IP: env.int(100, 1),
+  RATE_LIMIT_WINDOW_SECONDS: env.int(10, 1),
+};
+
 export const DEV_JWT = {
   secret: 'development-only-jwt-secret-for-booking',
   issuer: 'booking-dev',

@@ -13,3 +13,4 @@ export * from './hub.ts';
 export * from './live-feed.ts';
 export * from './subscription-transports.ts';
 export * from './ws-transport.ts';
+export * from './rate-limit.ts';

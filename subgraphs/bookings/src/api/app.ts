@@ -4,7 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { parse } from 'graphql';
 import { BookingStatusMessageSchema, topicNames, type BookingStatusMessage } from '@booking/contracts';
-import { ANONYMOUS, authenticate, createGraphQLHttpServer, createHub, createLiveFeed, type Bus, type Logger, type Service, type Verifier } from '@booking/service-kit';
+import { ANONYMOUS, authenticate, clientAddressOf, createGraphQLHttpServer, createHub, createLiveFeed, type BookingRateLimiter, type Bus, type Logger, type Service, type Verifier } from '@booking/service-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Context } from '../context.ts';
 import { createIntake, type IntakeDeps } from './intake.ts';
@@ -22,6 +22,10 @@ export interface BookingsApiDeps extends IntakeDeps, Omit<BookingResolverDeps, '
   verifier: Verifier;
   /** Whether `POST /api/book` without a token acts for the body's userId (outside production). */
   restActsForBodyUser: boolean;
+  /** Booking rate limits of `POST /api/book`, shared with the gateway's. */
+  rateLimiter: BookingRateLimiter;
+  /** Proxies whose X-Forwarded-For names the client (NGINX). */
+  trustedProxies: string;
   port: number;
   /** Interface to listen on; all by default. */
   host?: string;
@@ -62,7 +66,11 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
         // Nothing reads cache hints or traces of this subgraph; both plugins
         // visit every resolved field.
         plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
-        routes: { 'POST /api/book': restBookingHandler(intake, { verifier: deps.verifier, actForBodyUser: deps.restActsForBodyUser }, deps.log) },
+        routes: { 'POST /api/book': restBookingHandler(
+            intake,
+            { verifier: deps.verifier, actForBodyUser: deps.restActsForBodyUser, limiter: deps.rateLimiter, clientAddress: clientAddressOf(deps.trustedProxies) },
+            deps.log,
+          ) },
       });
       boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'bookings subgraph listening');

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
-import { createKafka, createKafkaBus, createLogger, createVerifier, runService } from '@booking/service-kit';
+import { createKafka, createKafkaBus, createLogger, createRedisRateLimiter, createVerifier, runService } from '@booking/service-kit';
 import { holdBounds, loadApiConfig } from '../config.ts';
 import {
   createBatchingPublisher,
@@ -31,6 +31,8 @@ await runService('bookings-api', async () => {
     log,
     verifier: createVerifier(config),
     restActsForBodyUser: config.NODE_ENV !== 'production',
+    rateLimiter: createRedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config, log),
+    trustedProxies: config.TRUSTED_PROXIES,
     port: config.PORT,
     catalog: createSeatCatalog(createDbSeatSource(db)),
     publisher,

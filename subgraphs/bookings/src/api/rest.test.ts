@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { DEV_JWT } from '@booking/config';
-import { createVerifier, devToken } from '@booking/service-kit';
+import { createMemoryRateLimiter, createVerifier, devToken } from '@booking/service-kit';
 import { createIntake } from './intake.ts';
 import { createMemoryPendingStore } from './pending.ts';
 import { restBookingHandler } from './rest.ts';
@@ -17,9 +17,23 @@ const intake = createIntake({
 });
 let url = '';
 const verifier = createVerifier({ NODE_ENV: 'test', JWT_SECRET: DEV_JWT.secret, JWT_ISSUER: DEV_JWT.issuer, JWT_AUDIENCE: DEV_JWT.audience, JWT_CLOCK_TOLERANCE_S: 30 });
-const open = restBookingHandler(intake, { verifier, actForBodyUser: true }, pino({ level: 'silent' }));
-const strict = restBookingHandler(intake, { verifier, actForBodyUser: false }, pino({ level: 'silent' }));
-const server = http.createServer((req, res) => void (req.headers['x-strict'] ? strict : open)(req, res));
+const log = pino({ level: 'silent' });
+const unlimited = createMemoryRateLimiter({ RATE_LIMIT_BOOKINGS_PER_USER: 1_000, RATE_LIMIT_BOOKINGS_PER_IP: 1_000, RATE_LIMIT_WINDOW_SECONDS: 60 }, log);
+const limits = { limiter: unlimited, clientAddress: () => '127.0.0.1' };
+const open = restBookingHandler(intake, { verifier, actForBodyUser: true, ...limits }, log);
+const strict = restBookingHandler(intake, { verifier, actForBodyUser: false, ...limits }, log);
+// Two bookings per user, five per address, per minute.
+const tight = restBookingHandler(
+  intake,
+  {
+    verifier,
+    actForBodyUser: true,
+    limiter: createMemoryRateLimiter({ RATE_LIMIT_BOOKINGS_PER_USER: 2, RATE_LIMIT_BOOKINGS_PER_IP: 5, RATE_LIMIT_WINDOW_SECONDS: 60 }, log),
+    clientAddress: (req) => String(req.headers['x-test-address']),
+  },
+  log,
+);
+const server = http.createServer((req, res) => void (req.headers['x-tight'] ? tight : req.headers['x-strict'] ? strict : open)(req, res));
 beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/book`;
@@ -59,5 +73,26 @@ describe('restBookingHandler', () => {
     expect(res.status).toBe(expected);
     expect(typeof res.body.code).toBe('string');
     expect(published.length).toBe(before);
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After past the per-user and the per-address limits, and publishes nothing more', async () => {
+    const book = (userId: string, address: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tight': '1', 'x-test-address': address },
+        body: JSON.stringify({ userId, eventId: 'e1', seatId: 'A1' }),
+      });
+    expect((await book('rita', '10.0.0.1')).status).toBe(202);
+    expect((await book('rita', '10.0.0.1')).status).toBe(202);
+    const before = published.length;
+    const third = await book('rita', '10.0.0.1');
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await third.json()) as { code: string }).code).toBe('RATE_LIMITED');
+    // Other users from the same address: rita's two and these three use up the address's five.
+    for (const user of ['sam', 'tom', 'uma']) expect((await book(user, '10.0.0.1')).status).toBe(202);
+    expect((await book('vic', '10.0.0.1')).status).toBe(429);
+    expect((await book('vic', '10.0.0.2')).status).toBe(202);
+    expect(published.length).toBe(before + 4);
   });
 });

@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readRestBooking } from '@booking/booking-core';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from '@booking/contracts';
-import { authenticate, type Logger, type Verifier } from '@booking/service-kit';
+import { authenticate, type BookingRateLimiter, type Logger, type Verifier } from '@booking/service-kit';
 import type { Intake } from './intake.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-function send(res: ServerResponse, status: number, body: unknown) {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 const fail = (res: ServerResponse, status: number, code: string, message: string) => send(res, status, { message, code });
@@ -43,6 +43,10 @@ export interface RestCallers {
   verifier: Verifier;
   /** Outside production a booking without a token acts for the body's userId, as the original API did. */
   actForBodyUser: boolean;
+  /** The booking rate limits, in the same counters as the gateway's. */
+  limiter: BookingRateLimiter;
+  /** The client's address behind trusted proxies. */
+  clientAddress: (req: IncomingMessage) => string;
 }
 
 /**
@@ -66,7 +70,8 @@ async function callerOf(req: IncomingMessage, body: { userId: string }, { verifi
  * it to the service that takes bookings (as the original routed it to its
  * write API), with no GraphQL round trip through the gateway. Same contract
  * as the gateway's route: 202 `{message, requestId, status}`, or `{message,
- * code}` with 400/401/404/413/429, 503 when the request could not be queued.
+ * code}` with 400/401/403/404/413/429 (the booking rate limits, counted with
+ * the gateway's), 503 when the request could not be queued.
  * Plain node:http: express and body-parser were a quarter of this service's
  * CPU per booking in profiles.
  */
@@ -84,6 +89,11 @@ export function restBookingHandler(intake: Intake, callers: RestCallers, log: Lo
     if ('code' in body) return fail(res, 400, body.code, body.message);
     const caller = await callerOf(req, body, callers);
     if (typeof caller !== 'string') return fail(res, caller.status, caller.code, caller.message);
+    const decision = await callers.limiter.take({ userId: caller, clientIp: callers.clientAddress(req) }, 1);
+    if (!decision.allowed) {
+      const message = `too many booking requests; try again in ${decision.retryAfterSeconds} s`;
+      return send(res, 429, { message, code: ErrorCode.RATE_LIMITED }, { 'retry-after': String(decision.retryAfterSeconds) });
+    }
     let result: Awaited<ReturnType<Intake['request']>>;
     try {
       result = await intake.request(caller, { eventId: body.eventId, seatIds: [body.seatId] }, log);

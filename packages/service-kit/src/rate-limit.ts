@@ -1,0 +1,72 @@
+import type { IncomingMessage } from 'node:http';
+import type { Redis } from 'ioredis';
+import proxyaddr from 'proxy-addr';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Logger } from './logger.ts';
+
+/** Who asks: the authenticated user (if any) and the client address. */
+export interface RequestOrigin {
+  userId: string | null;
+  clientIp: string | null;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; scope: 'user' | 'ip'; retryAfterSeconds: number };
+
+/** Counts booking requests per user and per client address over a fixed window. */
+export interface BookingRateLimiter {
+  take(origin: RequestOrigin, requests: number): Promise<RateDecision>;
+}
+
+export interface RateLimitSettings {
+  RATE_LIMIT_BOOKINGS_PER_USER: number;
+  RATE_LIMIT_BOOKINGS_PER_IP: number;
+  RATE_LIMIT_WINDOW_SECONDS: number;
+}
+
+function limiterOver(make: (keyPrefix: string, points: number) => RateLimiterAbstract, settings: RateLimitSettings, log: Logger): BookingRateLimiter {
+  const scopes = [
+    ['user', make('user', settings.RATE_LIMIT_BOOKINGS_PER_USER)],
+    ['ip', make('ip', settings.RATE_LIMIT_BOOKINGS_PER_IP)],
+  ] as const;
+  return {
+    async take(origin, requests) {
+      for (const [scope, limiter] of scopes) {
+        const key = scope === 'user' ? origin.userId : origin.clientIp;
+        if (!key) continue;
+        try {
+          await limiter.consume(key, requests);
+        } catch (error) {
+          if (error instanceof RateLimiterRes) return { allowed: false, scope, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+          // The store is down: bookings go on (the worker needs Redis anyway and will retry); the fault is ours.
+          log.error({ err: error, scope }, 'booking rate limit store failed; request let through');
+        }
+      }
+      return { allowed: true };
+    },
+  };
+}
+
+/** Counts in Redis, so every gateway instance shares the same counters. */
+export function createRedisRateLimiter(redis: Redis, keyPrefix: string, settings: RateLimitSettings, log: Logger): BookingRateLimiter {
+  return limiterOver(
+    (scope, points) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}rate:booking:${scope}`, points, duration: settings.RATE_LIMIT_WINDOW_SECONDS }),
+    settings,
+    log,
+  );
+}
+
+/** Counts in this process: embedded mode, which is one instance. */
+export function createMemoryRateLimiter(settings: RateLimitSettings, log: Logger): BookingRateLimiter {
+  return limiterOver((scope, points) => new RateLimiterMemory({ keyPrefix: scope, points, duration: settings.RATE_LIMIT_WINDOW_SECONDS }), settings, log);
+}
+
+/**
+ * The client's address for per-client limits, over HTTP and WebSocket alike:
+ * addresses forwarded (X-Forwarded-For) by a trusted proxy are believed,
+ * nobody else's. `trusted` is what Express's `trust proxy` takes
+ * (`loopback`, `uniquelocal`, CIDRs, comma-separated).
+ */
+export function clientAddressOf(trusted: string): (req: IncomingMessage) => string {
+  const trust = proxyaddr.compile(trusted.split(',').map((s) => s.trim()));
+  return (req) => proxyaddr(req, trust);
+}
