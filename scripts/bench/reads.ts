@@ -13,8 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
-import { authorizations, gql, startEmbedded, startStack, waitFor, type Stack } from '@booking/testkit';
+import { authorizations, gql, ROOT, startEmbedded, startStack, waitFor, type Stack } from '@booking/testkit';
 import { arena as venue, seed, SEED_EVENTS } from '../../prisma/seed.ts';
+import { cpuSnapshot, cpuUsage } from './cpu.ts';
 import { pgSql } from '@booking/service-kit';
 import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
 import { createSqlTruthSource } from '../../subgraphs/events/src/reconcile/sql-source.ts';
@@ -36,6 +37,8 @@ export interface ReadTarget {
   decidedAt?(bookingId: string): Promise<number | null>;
   /** The durable read model's booked count for an event (stack mode: MongoDB), for the sell-out catch-up. */
   durableBooked?(eventId: string): Promise<number>;
+  /** The private NGINX's prefix directory (stack mode), to count its CPU with the app processes'. */
+  nginxPrefix?: string;
   /** Creates an event with `n` available seats; returns its id and seat ids (stack mode). */
   createEvent?(n: number): Promise<{ id: string; seats: string[] }>;
 }
@@ -226,9 +229,14 @@ export async function runReadScenarios(target: ReadTarget, options: ReadOptions)
 
   for (const load of all) {
     await cannon(target.url, load, 1); // warm connections, caches, query plans
+    const c0 = cpuSnapshot();
     const r = await cannon(target.url, load, options.seconds);
+    // CPU of the serving processes per answered request: unlike req/s, it barely
+    // depends on what else runs on the machine.
+    const served = cpuUsage(c0, cpuSnapshot(), target.nginxPrefix ?? '\0').groups.filter((g) => !/load generator|shared|rest of machine/.test(g.name));
+    const cpuMs = r.requests.total && served.length ? (served.reduce((t, g) => t + g.cpuSeconds, 0) * 1000) / r.requests.total : null;
     if (r.sample) log(`first bad answer: ${r.sample}`);
-    row(`${load.name}, ${load.connections} connections, closed-loop`, `>= ${fmt(load.rps)} req/s, p99 <= ${load.p99} ms`, `${fmt(r.requests.average)} req/s, p99 ${fmt(r.latency.p99)} ms${r.bad ? `, ${r.bad} bad` : ''}`, r.requests.average >= load.rps && r.latency.p99 <= load.p99 && r.bad === 0);
+    row(`${load.name}, ${load.connections} connections, closed-loop`, `>= ${fmt(load.rps)} req/s, p99 <= ${load.p99} ms`, `${fmt(r.requests.average)} req/s, p99 ${fmt(r.latency.p99)} ms${cpuMs === null ? '' : `, ${fmt(cpuMs, 2)} ms CPU/request (${served.map((g) => g.name).join(' + ')})`}${r.bad ? `, ${r.bad} bad` : ''}`, r.requests.average >= load.rps && r.latency.p99 <= load.p99 && r.bad === 0);
     const f = await cannon(target.url, load, options.seconds, load.rps);
     row(`${load.name}, fixed rate ${fmt(load.rps)} req/s`, `p99 <= ${load.p99} ms`, `${fmt(f.requests.average)} req/s, p99 ${fmt(f.latency.p99)} ms${f.bad ? `, ${f.bad} bad` : ''}`, f.latency.p99 <= load.p99 && f.bad === 0 && f.requests.average >= 0.9 * load.rps);
   }
@@ -282,10 +290,12 @@ async function sellout(target: ReadTarget, log: (line: string) => void): Promise
   return [{ figure: `Sell-out of ${fmt(n)} seats: last commit -> durable read model caught up`, target: '<= 5,000 ms', measured: `${fmt(ms)} ms (${fmt(booked)} booked)`, met: ms <= 5000 }];
 }
 
-function stackTarget(stack: Stack): ReadTarget {
+/** The read scenarios' view of a stack started by the testkit. */
+export function stackTarget(stack: Stack): ReadTarget {
   return {
     url: stack.url,
     graphqlUrl: stack.graphqlUrl,
+    nginxPrefix: `${ROOT}.artifacts/e2e/${stack.name}/nginx`,
     async decidedAt(bookingId) {
       for (let i = 0; i < 100; i++) {
         const { rows } = await stack.pg.query<{ t: Date }>('SELECT decided_at AS t FROM bookings WHERE id = $1', [bookingId]);
