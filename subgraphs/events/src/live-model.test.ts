@@ -41,11 +41,11 @@ describe('live read model of an events instance', () => {
 
   async function start(refreshMs = 20, resyncMs = 40) {
     const durable = createMemoryReadStore();
-    await durable.upsertEvents([{ _id: 'ev', name: 'Gala', venue: 'Hall', startsAt: new Date('2027-01-01T00:00:00Z') }]);
+    await durable.upsertEvents([{ _id: 'ev', name: 'Gala', venue: 'Hall', startsAt: new Date('2027-01-01T00:00:00Z'), onSale: true, perUserLimit: 10, version: 1 }]);
     await durable.repairSeats([seat('ev', 'A1', 0, 1), seat('ev', 'A2', 1, 4, 'BOOKED')]);
     const bus = createMemoryBus({ partitions: 3, log, retryMs: 5 });
     await bus.connect();
-    const model = createLiveReadModel({ durable, bus, topic: TOPIC, group: 'view-1', log, refreshMs, resyncMs });
+    const model = createLiveReadModel({ durable, bus, topic: TOPIC, eventTopic: 'event-changes', group: 'view-1', log, refreshMs, resyncMs });
     await model.start();
     stops.push(() => bus.close(), () => model.stop());
     const publish = (s: SeatDoc) => bus.publish([{ topic: TOPIC, key: s.eventId, value: JSON.stringify(message(s)) }]);
@@ -69,7 +69,7 @@ describe('live read model of an events instance', () => {
 
   it('picks up new events and changes it missed from the durable copy, never moving a seat back', async () => {
     const { durable, publish, status, model } = await start();
-    await durable.upsertEvents([{ _id: 'new', name: 'Late show', venue: 'Club', startsAt: new Date('2027-02-01T00:00:00Z') }]);
+    await durable.upsertEvents([{ _id: 'new', name: 'Late show', venue: 'Club', startsAt: new Date('2027-02-01T00:00:00Z'), onSale: true, perUserLimit: 10, version: 1 }]);
     await durable.repairSeats([seat('new', 'N1', 0)]);
     await vi.waitFor(async () => expect(await status('new', 'N1')).toBeDefined(), { timeout: 2_000 });
     expect((await model.store.getEvents(['new'])).get('new')?.name).toBe('Late show');

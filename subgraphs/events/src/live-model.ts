@@ -1,13 +1,15 @@
-import { SeatStatusMessageSchema, type SeatStatusMessage } from '@booking/contracts';
+import { EventChangedMessageSchema, SeatStatusMessageSchema, type SeatStatusMessage } from '@booking/contracts';
 import type { Bus, BusConsumer, Logger, Service } from '@booking/service-kit';
 import { createMemoryReadStore, type MemoryReadStore } from './memory-store.ts';
-import type { ReadStore } from './read-model.ts';
+import type { EventDoc, ReadStore } from './read-model.ts';
 
 export interface LiveReadModelDeps {
   /** The durable read model (MongoDB), written by the projector: the cold-start source. */
   durable: ReadStore;
   bus: Bus;
   topic: string;
+  /** Events created or changed (`event-changes`). */
+  eventTopic: string;
   /** A group of this instance's own: a live reader that commits nothing. */
   group: string;
   log: Logger;
@@ -21,7 +23,7 @@ const JOIN_TIMEOUT_MS = 30_000;
 
 /**
  * The read model of one events instance, in memory: loaded from the durable
- * copy, then kept current by reading `seat-status` itself, as every gateway
+ * copy, then kept current by reading `seat-status` and `event-changes` itself, as every gateway
  * reads it for subscriptions. Changes and loads both merge by seat version,
  * so their order does not matter and a seat never moves backwards.
  *
@@ -40,16 +42,25 @@ export function createLiveReadModel(deps: LiveReadModelDeps): Service & { store:
   let lastFull = 0;
   let refreshing: Promise<void> = Promise.resolve();
 
-  async function apply(chunk: { value: string; offset: string }[]) {
+  async function apply(chunk: { topic: string; value: string; offset: string }[]) {
     const changes: SeatStatusMessage[] = [];
+    const events: EventDoc[] = [];
     for (const message of chunk) {
       try {
-        changes.push(SeatStatusMessageSchema.parse(JSON.parse(message.value)));
+        const json: unknown = JSON.parse(message.value);
+        if (message.topic === deps.eventTopic) {
+          const { eventId, startsAt, changedAt: _at, ...event } = EventChangedMessageSchema.parse(json);
+          events.push({ _id: eventId, startsAt: new Date(startsAt), ...event });
+        } else {
+          changes.push(SeatStatusMessageSchema.parse(json));
+        }
       } catch (error) {
         // The projector dead-letters these; nothing here could use them.
-        log.warn({ err: error, offset: message.offset }, 'unreadable seat change skipped');
+        log.warn({ err: error, topic: message.topic, offset: message.offset }, 'unreadable change skipped');
       }
     }
+    // Events first, so a new event's seats have their event when they arrive.
+    await store.upsertEvents(events);
     await store.applySeatChanges(changes);
   }
 
@@ -84,7 +95,7 @@ export function createLiveReadModel(deps: LiveReadModelDeps): Service & { store:
     store,
     ready: () => loaded && (consumer?.ready() ?? false),
     async start() {
-      consumer = await bus.consume({ group: deps.group, topics: [deps.topic], from: 'latest', maxChunk: 1000, handle: apply });
+      consumer = await bus.consume({ group: deps.group, topics: [deps.eventTopic, deps.topic], from: 'latest', maxChunk: 1000, handle: apply });
       const joinBy = Date.now() + JOIN_TIMEOUT_MS;
       while (!consumer.ready() && Date.now() < joinBy) await new Promise((r) => setTimeout(r, 50));
       if (!consumer.ready()) log.warn('seat-status reader not joined yet; loading the durable copy anyway');

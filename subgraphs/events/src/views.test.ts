@@ -31,7 +31,7 @@ const change = (s: SeatDoc, version: number, status: SeatStatusMessage['status']
 async function setup() {
   const store = createMemoryReadStore();
   const seats = [seat('A1', 'A', '1', 0), seat('A2', 'A', '1', 1), seat('A3', 'A', '2', 2), seat('B1', 'B', '1', 3)];
-  await store.upsertEvents([{ _id: 'ev', name: 'Gala', venue: 'Hall', startsAt: new Date('2027-01-02T03:04:05Z') }]);
+  await store.upsertEvents([{ _id: 'ev', name: 'Gala', venue: 'Hall', startsAt: new Date('2027-01-02T03:04:05Z'), onSale: true, perUserLimit: 10, version: 1 }]);
   await store.repairSeats(seats);
   return { store, seats, views: createReadViews(store) };
 }
@@ -90,7 +90,7 @@ describe('read views', () => {
   it('render the event list again when an event changes', async () => {
     const { store, views } = await setup();
     await views.restEvents();
-    await store.upsertEvents([{ _id: 'ev', name: 'Gala (moved)', venue: 'Hall', startsAt: new Date('2027-01-02T03:04:05Z') }]);
+    await store.upsertEvents([{ _id: 'ev', name: 'Gala (moved)', venue: 'Hall', startsAt: new Date('2027-01-02T03:04:05Z'), onSale: true, perUserLimit: 10, version: 2 }]);
     expect(JSON.parse(await views.restEvents())[0].name).toBe('Gala (moved)');
     expect(JSON.parse((await views.restEvent('ev'))!).name).toBe('Gala (moved)');
   });
