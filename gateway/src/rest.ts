@@ -58,7 +58,7 @@ function sendErrors(res: Response, errors: NonNullable<GraphQLResult['errors']>)
 /**
  * Forwards a read to the events subgraph, which keeps these bodies rendered
  * per event version: through GraphQL, a 10,000-seat event cost ~300 ms of
- * CPU per request (docs/adr/0007).
+ * CPU per request (docs/adr/0010).
  */
 async function forward(res: Response, url: URL) {
   let upstream: globalThis.Response;

@@ -5,7 +5,7 @@ import type { EventDoc, ReadStore } from '../read-model.ts';
 /**
  * Most seat changes applied per call. Large, so a burst costs one write per
  * touched block rather than one per block per 500 changes: on FerretDB a
- * block write costs 12-60 ms whatever its size (docs/adr/0007).
+ * block write costs 12-60 ms whatever its size (docs/adr/0010).
  */
 const CHUNK = 10_000;
 
