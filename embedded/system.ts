@@ -102,7 +102,9 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           close: () => publisher.flush(),
         }),
       );
-      const events = await run(createEventsApi({ store, bus, topicPrefix: '', log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined }));
+      const events = await run(
+        createEventsApi({ store, readiness: () => ({ readModel: true }), bus, topicPrefix: '', log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined }),
+      );
       const gateway = await run(
         createGateway(
           {

@@ -149,7 +149,7 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
       const actAs = config.NODE_ENV === 'production' ? null : localSigner(config);
       if (actAs) app.use('/auth', devSignInRouter(actAs));
       const refused = (problem: { code: string }) => security.refused(problem.code.toLowerCase());
-      app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: config.MAX_BODY_BYTES }), jsonErrors(log, 'rest', refused));
+      app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: config.MAX_BODY_BYTES, eventsUrl: config.EVENTS_URL }), jsonErrors(log, 'rest', refused));
       app.use(webRouter(config, log, () => apiSchema));
       app.use(
         '/graphql',

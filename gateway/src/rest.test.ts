@@ -23,7 +23,7 @@ async function serve(production: boolean) {
   const actAs = production ? null : localSigner(settings);
   const app = express();
   if (actAs) app.use('/auth', devSignInRouter(actAs));
-  app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: 16 * 1024 }));
+  app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: 16 * 1024, eventsUrl: 'http://127.0.0.1:9/graphql' }));
   const server = app.listen(0);
   servers.push(server);
   await new Promise((resolve) => server.once('listening', resolve));

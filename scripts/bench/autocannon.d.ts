@@ -29,6 +29,8 @@ declare module 'autocannon' {
     requests?: RequestSpec[];
     title?: string;
     bailout?: number;
+    /** Requests per second across all connections (a fixed arrival rate). */
+    overallRate?: number;
   }
 
   export interface Histogram {

@@ -13,6 +13,12 @@ export interface Target {
 const EVENT_SEATS = /* GraphQL */ `
   query Event($id: ID!) { event(id: $id) { id name availability { total available booked } seats { id status version } } }`;
 
+const SEAT_MAP = /* GraphQL */ `
+  query SeatMap($id: ID!, $section: String) { event(id: $id) { seatMap(section: $section) { version sections { name rows { name seatIds statuses versions } } } } }`;
+type SeatMapResult = { event: { seatMap: { version: number; sections: { rows: { seatIds: string[]; statuses: string; versions: number[] }[] }[] } } };
+const expand = (map: SeatMapResult['event']['seatMap']) =>
+  map.sections.flatMap((s) => s.rows.flatMap((r) => r.seatIds.map((id, i) => ({ id, status: r.statuses[i], version: r.versions[i] }))));
+
 const SEAT_CHANGES = /* GraphQL */ `
   subscription($eventId: ID!) {
     seatStatusChanged(eventId: $eventId) { eventId seatId status version event { id name } }
@@ -64,6 +70,29 @@ export function coreScenarios(mode: string, target: () => Target, ws: ReturnType
       expect(await outcome(stack, 'bob', second.data!.requestBooking.id)).toMatchObject({ status: 'REJECTED', reason: 'SEAT_UNAVAILABLE' });
     });
 
+    it('shows a confirmed booking in REST and in the compact seat map within 1 s, and the seat map says what `seats` says', async () => {
+      const booked = await requestBooking(stack, 'olga', 'arena10k', ['C_R3_S4']);
+      expect(await outcome(stack, 'olga', booked.data!.requestBooking.id)).toMatchObject({ status: 'CONFIRMED' });
+      await waitFor(
+        async () => {
+          const [rest, map] = await Promise.all([
+            fetch(`${stack.url}/api/events/arena10k`).then((r) => r.json() as Promise<{ seats: { seat_id: string; status: string }[] }>),
+            gql<SeatMapResult>(stack.graphqlUrl, SEAT_MAP, { id: 'arena10k', section: 'C' }),
+          ]);
+          const seat = expand(map.data!.event.seatMap).find((s) => s.id === 'C_R3_S4');
+          return rest.seats.find((s) => s.seat_id === 'C_R3_S4')?.status === 'booked' && seat?.status === 'B' && seat.version === 2;
+        },
+        { timeoutMs: 1_000, what: 'C_R3_S4 to show booked over REST and in the seat map' },
+      );
+      const [all, seats] = await Promise.all([
+        gql<SeatMapResult>(stack.graphqlUrl, SEAT_MAP, { id: 'arena10k' }),
+        gql<{ event: { seats: { id: string; status: string; version: number }[] } }>(stack.graphqlUrl, EVENT_SEATS, { id: 'arena10k' }),
+      ]);
+      const letter: Record<string, string> = { AVAILABLE: 'A', HELD: 'H', BOOKED: 'B' };
+      expect(expand(all.data!.event.seatMap)).toEqual(seats.data!.event.seats.map((s) => ({ id: s.id, status: letter[s.status], version: s.version })));
+      expect(all.data!.event.seatMap.version).toBe(seats.data!.event.seats.reduce((n, s) => n + s.version, 0));
+    });
+
     it('books several seats all-or-nothing', async () => {
       const taken = await requestBooking(stack, 'carol', 'sports_event456', ['R10_S5']);
       await outcome(stack, 'carol', taken.data!.requestBooking.id);
@@ -109,9 +138,11 @@ export function coreScenarios(mode: string, target: () => Target, ws: ReturnType
         expect(res.status).toBe(200);
         const events = (await res.json()) as Record<string, unknown>[];
         expect(events.find((e) => e.event_id === 'concert123')).toEqual({
+          _id: 'concert123',
           event_id: 'concert123',
           name: 'Summer Concert',
           venue: 'City Hall',
+          date: '2027-07-01T19:00:00.000Z',
           starts_at: '2027-07-01T19:00:00.000Z',
         });
       });
@@ -120,7 +151,7 @@ export function coreScenarios(mode: string, target: () => Target, ws: ReturnType
         const res = await fetch(`${stack.url}/api/events/sports_event456`);
         expect(res.status).toBe(200);
         const event = (await res.json()) as { event_id: string; seats: { seat_id: string; status: string; user_id: string | null }[] };
-        expect(event.event_id).toBe('sports_event456');
+        expect(event).toMatchObject({ _id: 'sports_event456', event_id: 'sports_event456', date: '2027-05-20T18:30:00.000Z', starts_at: '2027-05-20T18:30:00.000Z' });
         expect(event.seats.map((s) => s.seat_id)).toEqual(['R10_S5', 'R10_S6']);
         expect(Object.keys(event.seats[0]!).sort()).toEqual(['seat_id', 'status', 'user_id']);
         expect((await fetch(`${stack.url}/api/events/no_such_event`)).status).toBe(404);

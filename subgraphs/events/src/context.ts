@@ -1,5 +1,6 @@
 import type { Logger } from '@booking/service-kit';
 import type { ReadStore } from './read-model.ts';
+import type { ReadViews } from './views.ts';
 
 export interface Context {
   /** The caller, from the end user's token the gateway forwards (verified here again); null for anonymous calls. */
@@ -8,4 +9,5 @@ export interface Context {
   roles: string[];
   log: Logger;
   store: ReadStore;
+  views: ReadViews;
 }

@@ -8,8 +8,9 @@ type BlockSeat = Omit<SeatDoc, 'eventId' | 'section' | 'row'>;
  * Seats are stored a row at a time: one document per (event, section, row).
  * A seat change rewrites one small document whatever the venue's size, and
  * the block carries its own status counts so availability is a sum over rows
- * rather than a scan over seats. Each block has a revision; writers read it,
- * merge by seat version and write back only if the revision is unchanged.
+ * rather than a scan over seats. Each block has a revision that every write
+ * increments; writers merge by seat version and detect a concurrent write by
+ * the revision (see mergeIntoBlock and projectIntoBlock).
  */
 export interface SeatBlock {
   _id: string;
@@ -31,6 +32,8 @@ const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 20;
 /** Blocks written at once by one projector. */
 const BLOCK_WRITERS = 8;
+/** Blocks the projector keeps in memory; 1,000 rows of 50 are a 50,000-seat venue. */
+const MAX_OWNED_BLOCKS = 20_000;
 
 function countStatuses(seats: BlockSeat[]): Record<SeatStatus, number> {
   const counts = { AVAILABLE: 0, HELD: 0, BOOKED: 0 };
@@ -40,6 +43,23 @@ function countStatuses(seats: BlockSeat[]): Record<SeatStatus, number> {
 
 const sameSeat = (a: BlockSeat, b: BlockSeat) =>
   a.status === b.status && a.version === b.version && a.bookingId === b.bookingId && a.userId === b.userId && a.order === b.order;
+
+/** The block's seats with `incoming` merged in, or null when nothing changes. */
+function merge(current: SeatBlock | null | undefined, incoming: BlockSeat[], accept: (stored: BlockSeat | undefined, next: BlockSeat) => boolean) {
+  const byId = new Map((current?.seats ?? []).map((s) => [s.seatId, s]));
+  let changed = 0;
+  for (const seat of incoming) {
+    const stored = byId.get(seat.seatId);
+    if (accept(stored, seat) && !(stored && sameSeat(stored, seat))) {
+      byId.set(seat.seatId, seat);
+      changed++;
+    }
+  }
+  return changed === 0 ? null : { changed, seats: [...byId.values()].sort((a, b) => a.order - b.order) };
+}
+
+const body = (seats: BlockSeat[]) => ({ seats, counts: countStatuses(seats), order: seats[0]!.order });
+
 
 /**
  * Only single-document reads and writes, `$in` and plain finds are used, so
@@ -51,53 +71,99 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
   // event's seats (FerretDB v1 scans a whole collection for any filter but a
   // single _id, so this also keeps its cost per event).
   const blocksOf = (eventId: string) => db.collection<SeatBlock>(blockCollection(eventId));
+  /** Blocks as the projector last wrote them (see projectIntoBlock). */
+  const owned = new Map<string, SeatBlock>();
 
   /**
    * Merges `incoming` seats into one block with optimistic concurrency and
    * returns how many seats changed. `accept(stored, incoming)` decides per seat.
-   *
-   * `owner` writes filter on `_id` alone: the projector is the one writer of
-   * an event's blocks (an event's changes share one Kafka partition, and a
-   * partition has one consumer), and FerretDB v1 serves only a bare `_id`
-   * filter without scanning the collection (docs/adr/0001). Other writers
-   * (the reconciler) compare the revision too and retry when they lost.
+   * Used by writers other than the projector (the reconciler): they compare
+   * the revision and retry when they lost.
    */
   async function mergeIntoBlock(
     key: { eventId: string; section: string; row: string },
     incoming: BlockSeat[],
     accept: (stored: BlockSeat | undefined, next: BlockSeat) => boolean,
-    writer: 'owner' | 'other',
   ): Promise<number> {
     const _id = blockId(key.eventId, key.section, key.row);
     const blocks = blocksOf(key.eventId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await blocks.findOne({ _id });
-      const byId = new Map((current?.seats ?? []).map((s) => [s.seatId, s]));
-      let changed = 0;
-      for (const seat of incoming) {
-        const stored = byId.get(seat.seatId);
-        if (accept(stored, seat) && !(stored && sameSeat(stored, seat))) {
-          byId.set(seat.seatId, seat);
-          changed++;
-        }
-      }
-      if (changed === 0) return 0;
-      const seats = [...byId.values()].sort((a, b) => a.order - b.order);
-      const body = { seats, counts: countStatuses(seats), order: seats[0]!.order };
+      const merged = merge(current, incoming, accept);
+      if (!merged) return 0;
       if (!current) {
-        try {
-          await blocks.insertOne({ _id, ...key, rev: 1, ...body });
-          return changed;
-        } catch (error) {
-          if ((error as { code?: number }).code === DUPLICATE_KEY) continue; // created meanwhile: merge again
-          throw error;
-        }
+        if (await insertBlock(key, merged.seats)) return merged.changed;
+        continue; // created meanwhile: merge again
       }
-      const filter = writer === 'owner' ? { _id } : { _id, rev: current.rev };
-      const result = await blocks.updateOne(filter, { $set: { ...body, rev: current.rev + 1 } });
-      if (result.matchedCount === 1) return changed;
+      const result = await blocks.updateOne({ _id, rev: current.rev }, { $set: body(merged.seats), $inc: { rev: 1 } });
+      if (result.matchedCount === 1) return merged.changed;
     }
     throw new Error(`seat block ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * The projector's write: the one writer of an event's blocks (an event's
+   * changes share one Kafka partition, and a partition has one consumer), so
+   * it keeps the blocks it wrote and merges into them without reading first.
+   * The filter is `_id` alone (FerretDB v1 serves only a bare `_id` filter
+   * without scanning the collection, docs/adr/0001); the write returns the
+   * block as it was, and when another writer (the reconciler) changed it
+   * since, the projector merges into that and writes again at once.
+   */
+  async function projectIntoBlock(key: { eventId: string; section: string; row: string }, incoming: BlockSeat[]): Promise<number> {
+    const _id = blockId(key.eventId, key.section, key.row);
+    const blocks = blocksOf(key.eventId);
+    const newer = (stored: BlockSeat | undefined, next: BlockSeat) => !stored || stored.version < next.version;
+    let current = owned.get(_id) ?? (await blocks.findOne({ _id }));
+    // Set when our last write replaced another writer's: theirs must be written back, with ours on top.
+    let overwrote = false;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const merged = merge(current, incoming, newer);
+      if (!merged && !overwrote) {
+        if (current) own(current);
+        return 0;
+      }
+      const changed = merged?.changed ?? 0;
+      if (!current) {
+        if (await insertBlock(key, merged!.seats)) {
+          own({ _id, ...key, rev: 1, ...body(merged!.seats) });
+          return changed;
+        }
+        current = await blocks.findOne({ _id });
+        continue;
+      }
+      const seats = merged?.seats ?? current.seats;
+      const before = await blocks.findOneAndUpdate({ _id }, { $set: body(seats), $inc: { rev: 1 } }, { returnDocument: 'before' });
+      if (before && before.rev === current.rev) {
+        own({ ...current, ...body(seats), rev: current.rev + 1 });
+        return changed;
+      }
+      owned.delete(_id);
+      if (!before) {
+        current = null; // removed meanwhile: nothing was written
+        overwrote = false;
+        continue;
+      }
+      // Another writer (the reconciler) wrote since we last saw the block.
+      current = { ...before, rev: before.rev + 1 };
+      overwrote = true;
+    }
+    throw new Error(`seat block ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
+  }
+
+  function own(block: SeatBlock) {
+    if (owned.size >= MAX_OWNED_BLOCKS) owned.clear();
+    owned.set(block._id, block);
+  }
+
+  async function insertBlock(key: { eventId: string; section: string; row: string }, seats: BlockSeat[]): Promise<boolean> {
+    try {
+      await blocksOf(key.eventId).insertOne({ _id: blockId(key.eventId, key.section, key.row), ...key, rev: 1, ...body(seats) });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
   }
 
   function groupByBlock<T extends { eventId: string; section: string; row: string }>(items: readonly T[]) {
@@ -133,19 +199,14 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
       return { total: available + held + booked, available, held, booked };
     },
     async applySeatChanges(changes) {
-      // Blocks are separate documents: a new venue's rows are written side by side, a few at a time.
-      const counts = await mapLimit(groupByBlock(changes), BLOCK_WRITERS, ({ key, items }) => {
-        const incoming = items.map<BlockSeat>((c) => ({
-          seatId: c.seatId,
-          order: c.position,
-          status: c.status,
-          version: c.version,
-          bookingId: c.bookingId,
-          userId: c.userId,
-        }));
-        // Replays and reordered deliveries carry versions we already have: no-ops.
-        return mergeIntoBlock(key, newestPerSeat(incoming), (stored, next) => !stored || stored.version < next.version, 'owner');
-      });
+      // Blocks are separate documents, written a few at a time. Replays and
+      // reordered deliveries carry versions we already have: no-ops.
+      const counts = await mapLimit(groupByBlock(changes), BLOCK_WRITERS, ({ key, items }) =>
+        projectIntoBlock(
+          key,
+          newestPerSeat(items.map<BlockSeat>((c) => ({ seatId: c.seatId, order: c.position, status: c.status, version: c.version, bookingId: c.bookingId, userId: c.userId }))),
+        ),
+      );
       return counts.reduce((a, b) => a + b, 0);
     },
     async upsertEvents(docs) {
@@ -165,7 +226,7 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
       for (const { key, items } of groupByBlock(truth)) {
         const incoming = items.map<BlockSeat>(({ eventId: _e, section: _s, row: _r, ...seat }) => seat);
         // A newer version written meanwhile by the projector wins over the snapshot.
-        changed += await mergeIntoBlock(key, incoming, (stored, next) => !stored || stored.version <= next.version, 'other');
+        changed += await mergeIntoBlock(key, incoming, (stored, next) => !stored || stored.version <= next.version);
       }
       return changed;
     },

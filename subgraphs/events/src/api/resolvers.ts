@@ -52,7 +52,8 @@ export function createResolvers(changes: Hub<SeatStatusMessage>): Resolvers {
       __resolveReference: (ref, { store }) => eventSoon(store, ref.id),
       id: (e) => e._id,
       startsAt: (e) => e.startsAt.toISOString(),
-      seats: (e, { status }, { store }) => store.seats(e._id, status ?? undefined),
+      seats: (e, { status }, { views }) => views.seats(e._id, status ?? undefined),
+      seatMap: (e, { section }, { views }) => views.seatMap(e._id, section),
       availability: (e, _a, { store }) => store.availability(e._id),
     },
     Seat: {

@@ -32,11 +32,22 @@ export type Event = {
   onSale: Scalars['Boolean']['output'];
   /** Seats one user may hold or have booked at once. */
   perUserLimit: Scalars['Int']['output'];
+  /**
+   * The seat map in compact form: per row the seat ids, one status letter and
+   * one version per seat. A whole venue costs a few hundred fields instead of
+   * three per seat; `section` limits it to one section (none: all).
+   */
+  seatMap: SeatMap;
   /** Seats in venue order, optionally only those with one status. */
   seats: Array<Seat>;
   /** ISO 8601 start time. */
   startsAt: Scalars['String']['output'];
   venue: Scalars['String']['output'];
+};
+
+
+export type EventSeatMapArgs = {
+  section?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -71,6 +82,35 @@ export type Seat = {
   status: SeatStatus;
   /** Grows by one with every change of this seat. */
   version: Scalars['Int']['output'];
+};
+
+export type SeatMap = {
+  __typename?: 'SeatMap';
+  /** Sections in venue order. */
+  sections: Array<SeatMapSection>;
+  /**
+   * Sum of the seat versions: grows with every seat change. A map with a
+   * higher version is newer; drop one older than what you have.
+   */
+  version: Scalars['Int']['output'];
+};
+
+export type SeatMapRow = {
+  __typename?: 'SeatMapRow';
+  name: Scalars['String']['output'];
+  /** Seat ids in venue order. */
+  seatIds: Array<Scalars['ID']['output']>;
+  /** One letter per seat, in the order of `seatIds`: A available, H held, B booked. */
+  statuses: Scalars['String']['output'];
+  /** Each seat's version, in the order of `seatIds`. */
+  versions: Array<Scalars['Int']['output']>;
+};
+
+export type SeatMapSection = {
+  __typename?: 'SeatMapSection';
+  name: Scalars['String']['output'];
+  /** Rows in venue order. */
+  rows: Array<SeatMapRow>;
 };
 
 export type SeatStatus =
@@ -219,6 +259,9 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Seat: ResolverTypeWrapper<SeatDoc>;
+  SeatMap: ResolverTypeWrapper<SeatMap>;
+  SeatMapRow: ResolverTypeWrapper<SeatMapRow>;
+  SeatMapSection: ResolverTypeWrapper<SeatMapSection>;
   SeatStatus: SeatStatus;
   SeatStatusChange: ResolverTypeWrapper<SeatStatusMessage>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -234,6 +277,9 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Seat: SeatDoc;
+  SeatMap: SeatMap;
+  SeatMapRow: SeatMapRow;
+  SeatMapSection: SeatMapSection;
   SeatStatusChange: SeatStatusMessage;
   Subscription: Record<PropertyKey, never>;
 }>;
@@ -252,6 +298,7 @@ export type EventResolvers<ContextType = Context, ParentType extends ResolversPa
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   onSale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   perUserLimit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seatMap?: Resolver<ResolversTypes['SeatMap'], ParentType, ContextType, Partial<EventSeatMapArgs>>;
   seats?: Resolver<Array<ResolversTypes['Seat']>, ParentType, ContextType, Partial<EventSeatsArgs>>;
   startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   venue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -273,6 +320,23 @@ export type SeatResolvers<ContextType = Context, ParentType extends ResolversPar
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type SeatMapResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SeatMap'] = ResolversParentTypes['SeatMap']> = ResolversObject<{
+  sections?: Resolver<Array<ResolversTypes['SeatMapSection']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SeatMapRowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SeatMapRow'] = ResolversParentTypes['SeatMapRow']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  seatIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  statuses?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type SeatMapSectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SeatMapSection'] = ResolversParentTypes['SeatMapSection']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['SeatMapRow']>, ParentType, ContextType>;
+}>;
+
 export type SeatStatusChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SeatStatusChange'] = ResolversParentTypes['SeatStatusChange']> = ResolversObject<{
   event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -291,6 +355,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Event?: EventResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Seat?: SeatResolvers<ContextType>;
+  SeatMap?: SeatMapResolvers<ContextType>;
+  SeatMapRow?: SeatMapRowResolvers<ContextType>;
+  SeatMapSection?: SeatMapSectionResolvers<ContextType>;
   SeatStatusChange?: SeatStatusChangeResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
 }>;

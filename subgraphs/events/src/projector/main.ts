@@ -10,7 +10,10 @@ await runService('projector', async () => {
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const mongo = new MongoClient(config.MONGO_URL);
   const store = createMongoReadStore(mongo.db(config.MONGO_DB));
-  const bus = createKafkaBus(createKafka('projector', config.KAFKA_BROKERS, log), log, { consumer: { maxWaitTimeInMs: 50 } });
+  const bus = createKafkaBus(createKafka('projector', config.KAFKA_BROKERS, log), log, {
+    // A backlog arrives in large fetches, so a burst is applied in few block writes.
+    consumer: { maxWaitTimeInMs: 50, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 16 * 1024 * 1024 },
+  });
   const projector = createProjector({
     bus,
     group: `${config.KAFKA_TOPIC_PREFIX}events-projector`,
