@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { DEV_JWT } from '@booking/config';
@@ -67,7 +68,9 @@ export function createVerifier(settings: JwtSettings, hooks: VerifierHooks = {})
     requiredClaims: ['exp', 'sub'],
   };
   const jwks = settings.JWKS_URL ? createRemoteJWKSet(new URL(settings.JWKS_URL)) : null;
-  const secret = new TextEncoder().encode(secretOf(settings));
+  // Imported once: given raw bytes, jose imports the key again on every verify.
+  let hmacKey: Promise<webcrypto.CryptoKey> | undefined;
+  const secret = () => (hmacKey ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(secretOf(settings)), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']));
   const refuse = (reason: RefusalReason): Verification => {
     hooks.onRefused?.(reason);
     return { refused: reason };
@@ -79,7 +82,7 @@ export function createVerifier(settings: JwtSettings, hooks: VerifierHooks = {})
       if (!token) return refuse('malformed');
       let payload: JWTPayload;
       try {
-        ({ payload } = jwks ? await jwtVerify(token, jwks, options) : await jwtVerify(token, secret, options));
+        ({ payload } = jwks ? await jwtVerify(token, jwks, options) : await jwtVerify(token, await secret(), options));
       } catch (error) {
         const reason = reasonOf(error);
         if (!reason) throw error; // the key set could not be fetched: ours to fix, not the caller's
