@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -63,7 +64,8 @@ describe('restBookingHandler', () => {
 
   it.each([
     ['malformed JSON', '{"userId":', 'application/json', 400],
-    ['a body that is not JSON', 'userId=ann', 'application/x-www-form-urlencoded', 400],
+    ['a body that is not JSON', 'userId=ann', 'application/x-www-form-urlencoded', 415],
+    ['an unknown charset', JSON.stringify({ userId: 'ann', eventId: 'e1', seatId: 'A1' }), 'application/json; charset=bogus', 415],
     ['a missing field', JSON.stringify({ userId: 'ann', eventId: 'e1' }), 'application/json', 400],
     ['an oversized body', JSON.stringify({ userId: 'ann', eventId: 'e1', seatId: 'A1', pad: 'x'.repeat(20_000) }), 'application/json', 413],
     ['an unknown seat', JSON.stringify({ userId: 'ann', eventId: 'e1', seatId: 'Z9' }), 'application/json', 404],
@@ -72,6 +74,19 @@ describe('restBookingHandler', () => {
     const res = await post(body, type);
     expect(res.status).toBe(expected);
     expect(typeof res.body.code).toBe('string');
+    expect(published.length).toBe(before);
+  });
+
+  it('reads a gzip body, and refuses one that is not gzip or that names an unknown encoding', async () => {
+    const body = JSON.stringify({ userId: 'gus', eventId: 'e1', seatId: 'A1' });
+    const send = (data: Buffer | string, encoding: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: data });
+    expect((await send(gzipSync(body), 'gzip')).status).toBe(202);
+    const before = published.length;
+    expect((await send(body, 'gzip')).status).toBe(400);
+    const unknown = await send(body, 'bogus');
+    expect(unknown.status).toBe(415);
+    expect(((await unknown.json()) as { code: string }).code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(published.length).toBe(before);
   });
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import { readRestBooking } from '@booking/booking-core';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from '@booking/contracts';
-import { authenticate, type BookingRateLimiter, type Logger, type Verifier } from '@booking/service-kit';
+import { authenticate, problemOf, type BookingRateLimiter, type HttpProblem, type Logger, type Verifier } from '@booking/service-kit';
 import type { Intake } from './intake.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -13,30 +14,28 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 const fail = (res: ServerResponse, status: number, code: string, message: string) => send(res, status, { message, code });
 
-/** The JSON body, `undefined` when it is not JSON, or 'too large'. */
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve('too large');
-        req.removeAllListeners('data');
-        req.resume();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) return;
-      if (!/\bjson\b/i.test(req.headers['content-type'] ?? '')) return resolve(undefined);
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        resolve('malformed');
-      }
-    });
-    req.on('error', reject);
-  });
+// body-parser, as the gateway's route uses it: the same charsets, encodings
+// (gzip, deflate, br, with the size limit applied after decompression) and
+// refusals, so both routes answer every body alike.
+const parseJson = express.json({ limit: MAX_BODY_BYTES });
+
+/** The JSON body, or what is wrong with the request. */
+function readJson(req: IncomingMessage, res: ServerResponse): Promise<{ json: unknown } | HttpProblem> {
+  // A cross-site form can only send simple content types: requiring JSON makes
+  // every booking a CORS-checked request (CSRF).
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    return Promise.resolve({ status: 415, code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'send the body as application/json' });
+  }
+  const parsed = req as IncomingMessage & { body?: unknown };
+  return new Promise((resolve) =>
+    parseJson(parsed as express.Request, res as express.Response, (error?: unknown) => {
+      if (error) resolve(problemOf(error));
+      else if (parsed.body === undefined) resolve({ status: 400, code: ErrorCode.BAD_USER_INPUT, message: 'the body is empty' });
+      else resolve({ json: parsed.body });
+    }),
+  );
 }
 
 export interface RestCallers {
@@ -70,22 +69,20 @@ async function callerOf(req: IncomingMessage, body: { userId: string }, { verifi
  * it to the service that takes bookings (as the original routed it to its
  * write API), with no GraphQL round trip through the gateway. Same contract
  * as the gateway's route: 202 `{message, requestId, status}`, or `{message,
- * code}` with 400/401/403/404/413/429 (the booking rate limits, counted with
- * the gateway's), 503 when the request could not be queued.
- * Plain node:http: express and body-parser were a quarter of this service's
- * CPU per booking in profiles.
+ * code}` with 400/401/403/404/413/415/429 (the booking rate limits, counted
+ * with the gateway's), 503 when the request could not be queued.
+ * Plain node:http around body-parser's JSON reader: express's routing and
+ * request objects were part of the quarter of this service's CPU per booking
+ * that express and body-parser took in profiles (docs/adr/0010).
  */
 export function restBookingHandler(intake: Intake, callers: RestCallers, log: Logger) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let json: unknown;
-    try {
-      json = await readJson(req);
-    } catch {
-      return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'the body could not be read');
+    const read = await readJson(req, res);
+    if (!('json' in read)) {
+      if (read.status >= 500) log.error({ code: read.code }, 'could not read a REST booking');
+      return fail(res, read.status, read.code, read.message);
     }
-    if (json === 'too large') return fail(res, 413, ErrorCode.BAD_USER_INPUT, 'body too large');
-    if (json === 'malformed') return fail(res, 400, ErrorCode.BAD_USER_INPUT, 'body is not valid JSON');
-    const body = readRestBooking(json);
+    const body = readRestBooking(read.json);
     if ('code' in body) return fail(res, 400, body.code, body.message);
     const caller = await callerOf(req, body, callers);
     if (typeof caller !== 'string') return fail(res, caller.status, caller.code, caller.message);
