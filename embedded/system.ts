@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
-import { createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
+import { corsOrigins, createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
 import {
   HOLD_DEFAULTS,
@@ -90,6 +90,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           restActsForBodyUser: config.NODE_ENV !== 'production',
           rateLimiter,
           trustedProxies: config.TRUSTED_PROXIES,
+          corsOrigins: corsOrigins(config),
           port: config.BOOKINGS_PORT,
           host: '127.0.0.1',
           catalog: createSeatCatalog(createDbSeatSource(db)),

@@ -1,4 +1,4 @@
-import { bookingRateLimits, common, env, jwt, jwtProblems, loadConfig, z } from '@booking/config';
+import { bookingRateLimits, common, cors, env, jwt, jwtProblems, loadConfig, z } from '@booking/config';
 import { parseListSizes, type OperationLimits } from './limits.ts';
 
 /** Unset: on, except with NODE_ENV=production, where it must be asked for explicitly. */
@@ -42,25 +42,7 @@ export const gatewaySettings = {
   ...bookingRateLimits,
   /** Largest request body accepted, in bytes (NGINX's client_max_body_size is 64 KiB). */
   MAX_BODY_BYTES: env.int(64 * 1024, 1024),
-  /**
-   * Origins whose pages may call /api and /graphql: comma-separated
-   * (`https://shop.example,https://admin.example`) or `*`. Unset: any origin,
-   * except with NODE_ENV=production, where none is allowed until listed.
-   */
-  CORS_ORIGINS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return undefined;
-      if (v.trim() === '*') return '*' as const;
-      const origins = v.split(',').map((o) => o.trim()).filter(Boolean);
-      for (const origin of origins) {
-        if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
-          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
-        }
-      }
-      return origins;
-    }),
+  ...cors,
   /** GraphiQL at GET /graphql and the schema at /graphql/schema.graphql (unset: on, except with NODE_ENV=production). */
   GRAPHIQL_ENABLED: devDefault(),
 };

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from './config.ts';
-import { corsHandler, corsOrigins } from './cors.ts';
+import { corsHandler, corsOrigins } from '@booking/service-kit';
 
 async function serve(origins: readonly string[] | '*') {
   const app = express();

@@ -96,6 +96,29 @@ export const bookingRateLimits = {
   RATE_LIMIT_WINDOW_SECONDS: env.int(10, 1),
 };
 
+/** Origins whose pages may call the REST API and GraphQL (gateway, and the bookings service's REST route). */
+export const cors = {
+  /**
+   * Origins whose pages may call /api and /graphql: comma-separated
+   * (`https://shop.example,https://admin.example`) or `*`. Unset: any origin,
+   * except with NODE_ENV=production, where none is allowed until listed.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      if (v.trim() === '*') return '*' as const;
+      const origins = v.split(',').map((o) => o.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
+        }
+      }
+      return origins;
+    }),
+};
+
 export const DEV_JWT = {
   secret: 'development-only-jwt-secret-for-booking',
   issuer: 'booking-dev',

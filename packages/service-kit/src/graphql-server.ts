@@ -43,7 +43,7 @@ export interface GraphQLHttpServerOptions<C extends BaseContext> {
   log: Logger;
   plugins?: ApolloServerPlugin<C>[];
   /** Routes (`'METHOD /path'`, exact) answered with plain node:http, before express. */
-  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown>;
 }
 
 /**

@@ -14,3 +14,4 @@ export * from './live-feed.ts';
 export * from './subscription-transports.ts';
 export * from './ws-transport.ts';
 export * from './rate-limit.ts';
+export * from './cors.ts';

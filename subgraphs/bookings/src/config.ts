@@ -1,5 +1,5 @@
 import type { HoldBounds } from '@booking/booking-core';
-import { bookingRateLimits, common, env, jwt, jwtProblems, kafka, loadConfig } from '@booking/config';
+import { bookingRateLimits, common, cors, env, jwt, jwtProblems, kafka, loadConfig } from '@booking/config';
 
 /** Defaults of the worker and relay, shared with embedded mode. */
 export const WORKER_DEFAULTS = { WORKER_BATCH_SIZE: 500, LOCK_TTL_MS: 10_000, RELAY_BATCH_SIZE: 1000, EXPIRY_SWEEP_MS: 1000 } as const;
@@ -18,7 +18,7 @@ const redis = { REDIS_URL: env.url(['redis', 'rediss']), REDIS_KEY_PREFIX: env.n
 export const loadApiConfig = (e?: Record<string, string | undefined>) =>
   loadConfig(
     'bookings-api',
-    { ...common, ...database, ...kafka, ...redis, ...jwt, ...holds, ...bookingRateLimits, PORT: env.port(4001), DB_POOL_SIZE: env.int(10, 1) },
+    { ...common, ...database, ...kafka, ...redis, ...jwt, ...holds, ...bookingRateLimits, ...cors, PORT: env.port(4001), DB_POOL_SIZE: env.int(10, 1) },
     e,
     jwtProblems,
   );

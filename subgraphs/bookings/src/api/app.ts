@@ -9,7 +9,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Context } from '../context.ts';
 import { createIntake, type IntakeDeps } from './intake.ts';
 import { createResolvers, type BookingResolverDeps } from './resolvers.ts';
-import { restBookingHandler } from './rest.ts';
+import { restBookingRoutes } from './rest.ts';
 
 export const bookingsTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -26,6 +26,8 @@ export interface BookingsApiDeps extends IntakeDeps, Omit<BookingResolverDeps, '
   rateLimiter: BookingRateLimiter;
   /** Proxies whose X-Forwarded-For names the client (NGINX). */
   trustedProxies: string;
+  /** Origins whose pages may book over REST (CORS), as the gateway allows them. */
+  corsOrigins: readonly string[] | '*';
   port: number;
   /** Interface to listen on; all by default. */
   host?: string;
@@ -66,11 +68,12 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
         // Nothing reads cache hints or traces of this subgraph; both plugins
         // visit every resolved field.
         plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
-        routes: { 'POST /api/book': restBookingHandler(
-            intake,
-            { verifier: deps.verifier, actForBodyUser: deps.restActsForBodyUser, limiter: deps.rateLimiter, clientAddress: clientAddressOf(deps.trustedProxies) },
-            deps.log,
-          ) },
+        routes: restBookingRoutes(
+          intake,
+          { verifier: deps.verifier, actForBodyUser: deps.restActsForBodyUser, limiter: deps.rateLimiter, clientAddress: clientAddressOf(deps.trustedProxies) },
+          deps.corsOrigins,
+          deps.log,
+        ),
       });
       boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'bookings subgraph listening');

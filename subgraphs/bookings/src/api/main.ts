@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
-import { createKafka, createKafkaBus, createLogger, createRedisRateLimiter, createVerifier, runService } from '@booking/service-kit';
+import { corsOrigins, createKafka, createKafkaBus, createLogger, createRedisRateLimiter, createVerifier, runService } from '@booking/service-kit';
 import { holdBounds, loadApiConfig } from '../config.ts';
 import {
   createBatchingPublisher,
@@ -33,6 +33,7 @@ await runService('bookings-api', async () => {
     restActsForBodyUser: config.NODE_ENV !== 'production',
     rateLimiter: createRedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config, log),
     trustedProxies: config.TRUSTED_PROXIES,
+    corsOrigins: corsOrigins(config),
     port: config.PORT,
     catalog: createSeatCatalog(createDbSeatSource(db)),
     publisher,

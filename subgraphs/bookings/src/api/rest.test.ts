@@ -7,7 +7,7 @@ import { DEV_JWT } from '@booking/config';
 import { createMemoryRateLimiter, createVerifier, devToken } from '@booking/service-kit';
 import { createIntake } from './intake.ts';
 import { createMemoryPendingStore } from './pending.ts';
-import { restBookingHandler } from './rest.ts';
+import { restBookingHandler, restBookingRoutes } from './rest.ts';
 
 const published: unknown[] = [];
 const intake = createIntake({
@@ -109,5 +109,28 @@ describe('restBookingHandler', () => {
     expect((await book('vic', '10.0.0.1')).status).toBe(429);
     expect((await book('vic', '10.0.0.2')).status).toBe(202);
     expect(published.length).toBe(before + 4);
+  });
+
+  it('answers the preflight of POST /api/book with 204 and marks answers for the allowed origin, as the gateway does', async () => {
+    const routes = restBookingRoutes(intake, { verifier, actForBodyUser: true, ...limits }, ['https://shop.example'], log);
+    const corsServer = http.createServer((req, res) => void routes[`${req.method} /api/book` as keyof typeof routes]?.(req, res));
+    await new Promise<void>((r) => corsServer.listen(0, '127.0.0.1', r));
+    const corsUrl = `http://127.0.0.1:${(corsServer.address() as AddressInfo).port}/api/book`;
+    try {
+      const preflight = await fetch(corsUrl, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,authorization');
+      const booked = await fetch(corsUrl, { method: 'POST', headers: { origin: 'https://shop.example', 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'ola', eventId: 'e1', seatId: 'A1' }) });
+      expect(booked.status).toBe(202);
+      expect(booked.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      const foreign = await fetch(corsUrl, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'ola', eventId: 'e1', seatId: 'A1' }) });
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await new Promise<void>((r) => corsServer.close(() => r()));
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { readRestBooking } from '@booking/booking-core';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from '@booking/contracts';
-import { authenticate, problemOf, type BookingRateLimiter, type HttpProblem, type Logger, type Verifier } from '@booking/service-kit';
+import { authenticate, corsHandler, problemOf, type BookingRateLimiter, type HttpProblem, type Logger, type Verifier } from '@booking/service-kit';
 import type { Intake } from './intake.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -100,5 +100,20 @@ export function restBookingHandler(intake: Intake, callers: RestCallers, log: Lo
     }
     if ('problem' in result) return fail(res, HTTP_STATUS_BY_CODE[result.problem.code] ?? 400, result.problem.code, result.problem.message);
     send(res, 202, { message: 'Booking request accepted', requestId: result.booking.id, status: result.booking.status });
+  };
+}
+
+/**
+ * The routes the bookings service serves for NGINX: `POST /api/book` and its
+ * preflight, with the gateway's CORS answers (the same origins, methods and
+ * headers), so a page on another origin books alike through either.
+ */
+export function restBookingRoutes(intake: Intake, callers: RestCallers, origins: readonly string[] | '*', log: Logger) {
+  const cors = corsHandler(origins) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  const book = restBookingHandler(intake, callers, log);
+  return {
+    'POST /api/book': (req: IncomingMessage, res: ServerResponse) => cors(req, res, () => void book(req, res)),
+    // The preflight is answered by the CORS handler itself.
+    'OPTIONS /api/book': (req: IncomingMessage, res: ServerResponse) => cors(req, res, () => fail(res, 404, ErrorCode.NOT_FOUND, 'no such route')),
   };
 }
