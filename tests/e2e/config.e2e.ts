@@ -34,9 +34,9 @@ it('names a malformed variable with the value it was given', async () => {
 });
 
 it.each([
-  ['gateway/src/main.ts', { BOOKINGS_URL: 'http://b/graphql', EVENTS_URL: 'http://e/graphql', KAFKA_BROKERS: 'k:9092' }],
+  ['gateway/src/main.ts', { BOOKINGS_URL: 'http://b/graphql', EVENTS_URL: 'http://e/graphql', REDIS_URL: 'redis://r:6379' }],
   ['subgraphs/bookings/src/api/main.ts', { DATABASE_URL: 'postgresql://d/b', KAFKA_BROKERS: 'k:9092', REDIS_URL: 'redis://r:6379' }],
-  ['subgraphs/events/src/api/main.ts', { MONGO_URL: 'mongodb://m:27017' }],
+  ['subgraphs/events/src/api/main.ts', { MONGO_URL: 'mongodb://m:27017', KAFKA_BROKERS: 'k:9092' }],
 ])('%s refuses to start in production without a token key', async (entry, env) => {
   const { code, stderr } = await run(entry, { ...env, NODE_ENV: 'production' });
   expect(code).toBe(78);
