@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { ErrorCode } from '@booking/contracts';
 import type { Logger } from './logger.ts';
 import { handleHealth, type Readiness } from './health.ts';
 import { jsonErrors } from './http-errors.ts';
@@ -83,6 +84,8 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
     /** Open subscription sockets and streams. */
     subscribers: subscriptions.size,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
+      // After every route the caller added to `app`: anything else is a JSON 404, not Express's HTML page.
+      app.use((_req, res) => void res.status(404).json({ message: 'no such route', code: ErrorCode.NOT_FOUND }));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ port, host, backlog: 4096 }, () => resolve());
