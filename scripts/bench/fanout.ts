@@ -47,7 +47,7 @@ import { topicNames, type BookingRequestMessage } from '@booking/contracts';
 import { createKafka, createProducer } from '@booking/service-kit';
 import { serviceEnv, startStack, type Stack } from '@booking/testkit';
 import { cpuSnapshot, cpuUsage, type CpuUsage } from './cpu.ts';
-import { machine, recordRun } from './report.ts';
+import { machine, recordRun, runBenchmark } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EVENT = 'arena10k';
@@ -517,12 +517,4 @@ async function main() {
 }
 
 if (process.argv.includes('--client')) runClient();
-else {
-  try {
-    await main();
-  } catch (error) {
-    say(`failed: ${(error as Error).stack ?? String(error)}`);
-    process.exitCode = 1;
-  }
-  process.exit(process.exitCode ?? 0);
-}
+else await runBenchmark(main, say);

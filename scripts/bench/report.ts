@@ -98,3 +98,14 @@ export function recordOnSaleRun(startedAt: Date, m: ReturnType<typeof machine>, 
   writeFileSync(doc, text);
   process.stderr.write(`recorded the run in ${doc}\n`);
 }
+
+/** Runs a benchmark's main: a failure is printed with `say` and exits 1; the process always exits when it ends. */
+export async function runBenchmark(main: () => Promise<void>, say: (msg: string) => void): Promise<never> {
+  try {
+    await main();
+  } catch (error) {
+    say(`failed: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  }
+  process.exit(process.exitCode ?? 0);
+}

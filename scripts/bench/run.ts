@@ -31,7 +31,7 @@ import { graphqlBooking, restBooking, signCallers, startBaseline, type Callers }
 import { closedLoop, openLoop, type LoadResult, type LoadSpec } from './load.ts';
 import { createEvent, measureProcessing, readModelBooked } from './processing.ts';
 import { measureFreshness } from './freshness.ts';
-import { machine, recordOnSaleRun } from './report.ts';
+import { machine, recordOnSaleRun, runBenchmark } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = ['intake', 'processing', 'reads', 'freshness', 'embedded'] as const;
@@ -261,10 +261,4 @@ async function main() {
   if (!args['no-write']) recordOnSaleRun(startedAt, m, command, rows, notes);
 }
 
-try {
-  await main();
-} catch (error) {
-  say(`failed: ${(error as Error).stack ?? String(error)}`);
-  process.exitCode = 1;
-}
-process.exit(process.exitCode ?? 0);
+await runBenchmark(main, say);
