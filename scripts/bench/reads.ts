@@ -273,19 +273,27 @@ export async function runReadScenarios(target: ReadTarget, options: ReadOptions)
 /** 10,000 seats booked in a burst (10 seats per request); times the durable read model's catch-up after the last commit. */
 async function sellout(target: ReadTarget, log: (line: string) => void): Promise<ReadRow[]> {
   const n = 10_000;
+  // Within the default per-user limit of an event (6 seats), each request from its own user.
+  const perRequest = 5;
   const { id, seats } = await target.createEvent!(n);
-  log(`sell-out: ${fmt(n)} seats of ${id} in 1,000 requests of 10 seats`);
+  log(`sell-out: ${fmt(n)} seats of ${id} in ${fmt(n / perRequest)} requests of ${perRequest} seats`);
   const ids: string[] = [];
   for (let i = 0; i < seats.length; i += 500) {
     const batch = [];
-    for (let k = i; k < Math.min(seats.length, i + 500); k += 10)
-      batch.push(gql<{ requestBooking: { id: string } }>(target.graphqlUrl, REQUEST, { input: { eventId: id, seatIds: seats.slice(k, k + 10) } }, `sellout-${k}`));
-    for (const r of await Promise.all(batch)) if (r.data?.requestBooking.id) ids.push(r.data.requestBooking.id);
+    for (let k = i; k < Math.min(seats.length, i + 500); k += perRequest)
+      batch.push(gql<{ requestBooking: { id: string } }>(target.graphqlUrl, REQUEST, { input: { eventId: id, seatIds: seats.slice(k, k + perRequest) } }, `sellout-${k}`));
+    for (const r of await Promise.all(batch)) {
+      if (!r.data?.requestBooking.id) throw new Error(`sell-out request refused: ${JSON.stringify(r.errors)}`);
+      ids.push(r.data.requestBooking.id);
+    }
   }
   let booked = 0;
-  await waitFor(async () => (booked = await target.durableBooked!(id)) >= n, { timeoutMs: 600_000, intervalMs: 250, what: 'the durable read model to show the sell-out' });
+  await waitFor(async () => (booked = await target.durableBooked!(id)) >= n, { timeoutMs: 300_000, intervalMs: 250, what: 'the durable read model to show the sell-out' });
   const caughtUp = Date.now();
-  const lastCommit = Math.max(...(await Promise.all(ids.slice(-50).map((b) => target.decidedAt!(b)))).map((t) => t ?? 0));
+  let lastCommit = 0;
+  for (let i = 0; i < ids.length; i += 200) {
+    for (const t of await Promise.all(ids.slice(i, i + 200).map((b) => target.decidedAt!(b)))) lastCommit = Math.max(lastCommit, t ?? 0);
+  }
   const ms = caughtUp - lastCommit;
   return [{ figure: `Sell-out of ${fmt(n)} seats: last commit -> durable read model caught up`, target: '<= 5,000 ms', measured: `${fmt(ms)} ms (${fmt(booked)} booked)`, met: ms <= 5000 }];
 }
