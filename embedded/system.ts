@@ -104,7 +104,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
         }),
       );
       const events = await run(
-        createEventsApi({ store, readiness: () => ({ readModel: true }), bus, topicPrefix: '', log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', close: async () => undefined }),
+        createEventsApi({ store, readiness: () => ({ readModel: true }), bus, topicPrefix: '', log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', corsOrigins: [], close: async () => undefined }),
       );
       const gateway = await run(
         createGateway(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Render and run a private nginx instance from nginx/templates/default.conf.template.
 #
-#   nginx-instance.sh start  <prefix-dir> <listen-port> <gateway-host:port> [<bookings-host:port>]
+#   nginx-instance.sh start  <prefix-dir> <listen-port> <gateway-host:port> [<bookings-host:port> [<events-host:port>]]
 #   nginx-instance.sh stop   <prefix-dir>
 #   nginx-instance.sh status <prefix-dir>
 #
@@ -10,7 +10,8 @@
 # nginx daemonizes; the commands print nothing except errors. `start` is
 # idempotent: a running instance is reloaded if its rendered config changed.
 # It listens on 127.0.0.1 only. Without a bookings upstream, POST /api/book
-# goes to the gateway, which serves it too.
+# goes to the gateway, which serves it too; likewise GET /api/events* without
+# an events upstream.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -95,11 +96,13 @@ CONF
 conf_sum() { cat "$PREFIX/nginx.conf" "$PREFIX"/conf.d/*.conf | cksum; }
 
 cmd_start() {
-  local port=$2 upstream=$3 bookings=${4:-$3} before="" i
+  local port=$2 upstream=$3 bookings=${4:-$3} events=${5:-$3} before="" i
   [[ -n $bookings ]] || bookings=$upstream
+  [[ -n $events ]] || events=$upstream
   [[ $port =~ ^[0-9]+$ ]] || die "nginx: listen port must be a number, got '$port'"
   [[ $upstream == *:* ]] || die "nginx: upstream must be host:port, got '$upstream'"
   [[ $bookings == *:* ]] || die "nginx: bookings upstream must be host:port, got '$bookings'"
+  [[ $events == *:* ]] || die "nginx: events upstream must be host:port, got '$events'"
   [[ -f $TEMPLATE ]] || die "nginx: template not found: $TEMPLATE"
   ensure_nginx
   PREFIX=$(abs_dir "$1")
@@ -107,8 +110,8 @@ cmd_start() {
 
   [[ -f $PREFIX/nginx.conf ]] && before=$(conf_sum)
   write_main_conf
-  NGINX_PORT="127.0.0.1:$port" GATEWAY_UPSTREAM="$upstream" BOOKINGS_UPSTREAM="$bookings" \
-    render_template "$TEMPLATE" "$PREFIX/conf.d/default.conf" NGINX_PORT GATEWAY_UPSTREAM BOOKINGS_UPSTREAM
+  NGINX_PORT="127.0.0.1:$port" GATEWAY_UPSTREAM="$upstream" BOOKINGS_UPSTREAM="$bookings" EVENTS_UPSTREAM="$events" \
+    render_template "$TEMPLATE" "$PREFIX/conf.d/default.conf" NGINX_PORT GATEWAY_UPSTREAM BOOKINGS_UPSTREAM EVENTS_UPSTREAM
   run_nginx -t -q 2>"$PREFIX/logs/configtest.log" || {
     cat "$PREFIX/logs/configtest.log" >&2
     die "nginx: invalid configuration in $PREFIX"
@@ -152,7 +155,7 @@ cmd_status() {
 }
 
 case ${1:-} in
-  start) (($# == 4 || $# == 5)) || usage; cmd_start "$2" "$3" "$4" "${5:-}" ;;
+  start) (($# >= 4 && $# <= 6)) || usage; cmd_start "$2" "$3" "$4" "${5:-}" "${6:-}" ;;
   stop) (($# == 2)) || usage; cmd_stop "$2" ;;
   status) (($# == 2)) || usage; cmd_status "$2" ;;
   *) usage ;;

@@ -43,7 +43,10 @@ export interface GraphQLHttpServerOptions<C extends BaseContext> {
   readiness: Readiness;
   log: Logger;
   plugins?: ApolloServerPlugin<C>[];
-  /** Routes (`'METHOD /path'`, exact) answered with plain node:http, before express. */
+  /**
+   * Routes answered with plain node:http, before express: `'METHOD /path'`
+   * exactly, or `'METHOD /dir/*'` for every path one level under `/dir/`.
+   */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown>;
 }
 
@@ -57,7 +60,9 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
   app.disable('x-powered-by');
   const routes = opts.routes ?? {};
   const server = http.createServer((req, res) => {
-    const route = routes[`${req.method} ${req.url?.split('?')[0]}`];
+    const path = req.url?.split('?')[0] ?? '';
+    const slash = path.lastIndexOf('/');
+    const route = routes[`${req.method} ${path}`] ?? (slash > 0 ? routes[`${req.method} ${path.slice(0, slash)}/*`] : undefined);
     if (route) void route(req, res);
     else app(req, res);
   });

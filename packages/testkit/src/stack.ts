@@ -198,7 +198,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
     await Promise.all(['bookings', 'events'].map((r) => ready(r as Role)));
     for (const role of ['worker', 'relay', 'projector', 'gateway'] as Role[]) spawnRole(role);
     await Promise.all(all.map(ready));
-    await run(nginx, ['start', nginxPrefix, String(ports.nginx), `127.0.0.1:${ports.gateway}`, `127.0.0.1:${ports.bookings}`]);
+    await run(nginx, ['start', nginxPrefix, String(ports.nginx), `127.0.0.1:${ports.gateway}`, `127.0.0.1:${ports.bookings}`, `127.0.0.1:${ports.events}`]);
   } catch (error) {
     await stop();
     throw error;

@@ -28,7 +28,7 @@ svc_running() { "$INSTANCE" status "$NGINX_PREFIX" 2>/dev/null; }
 # `start` also re-renders the config and reloads a running instance when the
 # port/upstream/template changed, so it is called on every `up`.
 svc_start() {
-  "$INSTANCE" start "$NGINX_PREFIX" "$NGINX_PORT" "$GATEWAY_UPSTREAM" "$BOOKINGS_UPSTREAM" ||
+  "$INSTANCE" start "$NGINX_PREFIX" "$NGINX_PORT" "$GATEWAY_UPSTREAM" "$BOOKINGS_UPSTREAM" "$EVENTS_UPSTREAM" ||
     fail_with_log nginx "$NGINX_PREFIX/logs/error.log" "failed to start"
 }
 

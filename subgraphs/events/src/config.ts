@@ -1,4 +1,4 @@
-import { common, env, jwt, jwtProblems, kafka, loadConfig, z } from '@booking/config';
+import { common, cors, env, jwt, jwtProblems, kafka, loadConfig, z } from '@booking/config';
 
 const mongo = { MONGO_URL: env.url(['mongodb']), MONGO_DB: env.name('booking').pipe(z.string().min(1)) };
 
@@ -10,6 +10,7 @@ export const loadEventsApiConfig = (e?: Record<string, string | undefined>) =>
       ...mongo,
       ...kafka,
       ...jwt,
+      ...cors,
       PORT: env.port(4002),
       /** How often the event list is read again from MongoDB (new events), in ms. */
       READ_MODEL_REFRESH_MS: env.int(5_000, 100),

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { isId } from '@booking/booking-core';
 import { ErrorCode, SeatStatusMessageSchema, topicNames, type SeatStatusMessage } from '@booking/contracts';
-import { ANONYMOUS, authenticate, createGraphQLHttpServer, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type Service, type Verifier } from '@booking/service-kit';
+import { ANONYMOUS, authenticate, corsHandler, createGraphQLHttpServer, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type Service, type Verifier } from '@booking/service-kit';
 import type { Context } from '../context.ts';
 import type { MemoryReadStore } from '../memory-store.ts';
 import { createReadViews } from '../views.ts';
@@ -29,6 +29,8 @@ export interface EventsApiDeps {
   port: number;
   /** Interface to listen on; all by default. */
   host?: string;
+  /** Origins whose pages may read the REST routes (the gateway's CORS answers). */
+  corsOrigins: readonly string[] | '*';
   close: () => Promise<void>;
 }
 
@@ -37,6 +39,47 @@ function sendJson(res: ServerResponse, status: number, json: string) {
   res.end(json);
 }
 const NOT_FOUND = JSON.stringify({ message: 'Event not found', code: ErrorCode.EVENT_NOT_FOUND });
+const UNAVAILABLE = JSON.stringify({ message: 'the service could not answer; try again', code: ErrorCode.SERVICE_UNAVAILABLE });
+
+type Route = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/**
+ * `GET /api/events` and `GET /api/events/:id` of the original REST API, as
+ * ready JSON text per event version, on plain node:http with the gateway's
+ * CORS answers: NGINX routes them here (docs/adr/0011), and the gateway
+ * forwards them here in embedded mode.
+ */
+function restReadRoutes(views: ReturnType<typeof createReadViews>, origins: readonly string[] | '*'): Record<string, Route> {
+  const cors = corsHandler(origins) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  const answer = (res: ServerResponse, json: Promise<string | null>) =>
+    void json.then(
+      (text) => sendJson(res, text === null ? 404 : 200, text ?? NOT_FOUND),
+      () => sendJson(res, 503, UNAVAILABLE),
+    );
+  const list: Route = (req, res) => cors(req, res, () => answer(res, views.restEvents()));
+  const one: Route = (req, res) =>
+    cors(req, res, () => {
+      const path = req.url!.split('?')[0]!;
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+      } catch {
+        return sendJson(res, 400, JSON.stringify({ message: 'the URL could not be decoded', code: ErrorCode.BAD_REQUEST }));
+      }
+      if (!isId(id)) return sendJson(res, 404, NOT_FOUND);
+      answer(res, views.restEvent(id));
+    });
+  // The preflight is answered by the CORS handler itself.
+  const preflight: Route = (req, res) => cors(req, res, () => sendJson(res, 404, JSON.stringify({ message: 'no such route', code: ErrorCode.NOT_FOUND })));
+  return {
+    'GET /api/events': list,
+    'HEAD /api/events': list,
+    'OPTIONS /api/events': preflight,
+    'GET /api/events/*': one,
+    'HEAD /api/events/*': one,
+    'OPTIONS /api/events/*': preflight,
+  };
+}
 
 export function createEventsApi(deps: EventsApiDeps): Service & { port(): number } {
   const views = createReadViews(deps.store);
@@ -67,13 +110,7 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
           const identity = (await authenticate(deps.verifier, req.headers.authorization)) ?? ANONYMOUS;
           return { ...identity, log: deps.log, store: deps.store, views };
         },
-      });
-      // The REST read routes as ready JSON text, per event version: the
-      // gateway forwards `GET /api/events*` here (docs/adr/0011).
-      http.app.get('/api/events', async (_req, res) => sendJson(res, 200, await views.restEvents()));
-      http.app.get('/api/events/:id', async (req, res) => {
-        const json = isId(req.params.id) ? await views.restEvent(req.params.id) : null;
-        sendJson(res, json === null ? 404 : 200, json ?? NOT_FOUND);
+        routes: restReadRoutes(views, deps.corsOrigins),
       });
       boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'events subgraph listening');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@booking/contracts';
-import { createKafka, createKafkaBus, createLogger, createVerifier, runService } from '@booking/service-kit';
+import { corsOrigins, createKafka, createKafkaBus, createLogger, createVerifier, runService } from '@booking/service-kit';
 import { loadEventsApiConfig } from '../config.ts';
 import { createLiveReadModel } from '../live-model.ts';
 import { createEventsApi, createMongoReadStore } from '../index.ts';
@@ -38,6 +38,7 @@ await runService('events-api', async () => {
     log,
     verifier: createVerifier(config),
     port: config.PORT,
+    corsOrigins: corsOrigins(config),
     close,
   });
   return {
