@@ -43,6 +43,14 @@ export const gatewaySettings = {
   /** Largest request body accepted, in bytes (NGINX's client_max_body_size is 64 KiB). */
   MAX_BODY_BYTES: env.int(64 * 1024, 1024),
   ...cors,
+  /**
+   * How long an anonymous query's answer is shared with identical anonymous
+   * queries, in ms (0: not at all). Bounds how stale a read can be, on top of
+   * the read model's own delay (docs/adr/0012).
+   */
+  GRAPHQL_READ_CACHE_MS: env.int(250, 0),
+  /** Bytes of shared answers kept at most. */
+  GRAPHQL_READ_CACHE_MAX_BYTES: env.int(64 * 1024 * 1024, 0),
   /** GraphiQL at GET /graphql and the schema at /graphql/schema.graphql (unset: on, except with NODE_ENV=production). */
   GRAPHIQL_ENABLED: devDefault(),
 };

@@ -2,11 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@booking/contracts';
 import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, type BookingRateLimiter, type Logger, type Service } from '@booking/service-kit';
@@ -19,6 +18,7 @@ import { createSubgraphClient, type SubgraphClient } from './datasource.ts';
 import { limitRules, operationGuard, parseOptions } from './limits.ts';
 import { metricsHandler, security } from './metrics.ts';
 import { bookingRateLimit } from './rate-limit.ts';
+import { createReadCache, type ReadCache } from './read-cache.ts';
 import { restRouter, type Execute } from './rest.ts';
 import { webRouter } from './web.ts';
 
@@ -30,8 +30,74 @@ export const SUPERGRAPH_PATH = new URL('../supergraph.graphql', import.meta.url)
 /** What the gateway needs to know; Redis is the caller's (stack mode) or not used (embedded mode). */
 export type GatewayOptions = Omit<GatewayConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>;
 
-/** The caller, and the client address the booking rate limits count. */
-type Context = GatewayContext & { clientIp: string | null };
+/**
+ * The caller, the client address the booking rate limits count, and whether
+ * the answer depends on nothing but the request (set once it is known; an
+ * object of its own, as Apollo hands plugins a shallow copy of the context).
+ */
+type Context = GatewayContext & { clientIp: string | null; answer?: { shareable: boolean } };
+
+/** Marks answers any anonymous caller could share: a query answered without errors. */
+const shareableAnswers: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, operation, response }) {
+        if (!contextValue.answer) return;
+        contextValue.answer.shareable =
+          contextValue.caller === null &&
+          operation?.operation === 'query' &&
+          response.body.kind === 'single' &&
+          !response.body.singleResult.errors?.length &&
+          (response.http.status ?? 200) === 200;
+      },
+    };
+  },
+};
+
+/**
+ * The cache key of a request whose answer may be shared (ADR 0012): an
+ * anonymous JSON POST, keyed by what Apollo reads from it (the body, and
+ * Accept for the response's media type). Null for anything else.
+ */
+function sharedReadKey(req: Request): string | null {
+  if (req.method !== 'POST' || req.headers.authorization !== undefined) return null;
+  if ((req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') return null;
+  const body = req.body as { query?: unknown } | undefined;
+  if (typeof body !== 'object' || body === null || typeof body.query !== 'string') return null;
+  return `${req.headers.accept ?? ''}\n${JSON.stringify(body)}`;
+}
+
+/**
+ * GraphQL over HTTP: Apollo's HTTP handling (as its express integration
+ * does it), with anonymous queries' answers shared through `cache`.
+ */
+function graphqlHandler(server: ApolloServer<Context>, contextOf: (req: Request) => Promise<Context>, cache: ReadCache) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const query = req.url.indexOf('?');
+      const httpGraphQLRequest = { method: req.method.toUpperCase(), headers, search: query >= 0 ? req.url.slice(query) : '', body: req.body as unknown };
+      const answer = await cache.answer(sharedReadKey(req), async () => {
+        const answer = { shareable: false };
+        const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => ({ ...(await contextOf(req)), answer }) });
+        let body = '';
+        if (response.body.kind === 'complete') body = response.body.string;
+        else for await (const chunk of response.body.asyncIterator) body += chunk;
+        const status = response.status ?? 200;
+        const sent = { status, headers: [...response.headers, ['content-length', String(Buffer.byteLength(body))]] as [string, string][], body };
+        return { response: sent, shareable: status === 200 && answer.shareable };
+      });
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      res.statusCode = answer.status;
+      res.end(answer.body);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
 
 /** `rateLimiter` counts booking requests (Redis in stack mode, in process in embedded mode). */
 export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: BookingRateLimiter): Service & { port(): number } {
@@ -81,8 +147,10 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
       operationGuard(security.refused),
       bookingRateLimit<Context>(rateLimiter, (ctx) => ({ userId: ctx.caller?.userId ?? null, clientIp: ctx.clientIp })),
       unauthenticatedStatus,
+      shareableAnswers,
     ],
   });
+  const readCache = createReadCache({ ttlMs: config.GRAPHQL_READ_CACHE_MS, maxBytes: config.GRAPHQL_READ_CACHE_MAX_BYTES });
   let started = false;
   let boundPort = config.PORT;
 
@@ -153,7 +221,7 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
       app.use(
         '/graphql',
         express.json({ limit: config.MAX_BODY_BYTES }),
-        expressMiddleware(server, { context: async ({ req }) => ({ caller: await identify(req.headers.authorization), clientIp: clientAddress(req) }) }),
+        graphqlHandler(server, async (req) => ({ caller: await identify(req.headers.authorization), clientIp: clientAddress(req) }), readCache),
         jsonErrors(log, 'graphql', refused),
       );
       app.use((_req, res) => void res.status(404).json({ message: 'no such route', code: ErrorCode.NOT_FOUND }));
