@@ -14,7 +14,7 @@ await runService('projector', async () => {
     // A backlog arrives in large fetches, so a burst is applied in few block
     // writes; under a steady stream the broker holds each fetch until 256 KiB
     // (~800 changes) or 250 ms have gathered, so a block changed many times
-    // meanwhile is written once (docs/adr/0012). Reads do not wait for this
+    // meanwhile is written once (docs/adr/0011). Reads do not wait for this
     // copy: every events instance applies seat-status itself (ADR 0011).
     consumer: { minBytes: 256 * 1024, maxWaitTimeInMs: 250, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 16 * 1024 * 1024 },
   });
