@@ -270,7 +270,7 @@ export async function runReadScenarios(target: ReadTarget, options: ReadOptions)
   return rows;
 }
 
-/** 10,000 seats booked in a burst (10 seats per request); times the durable read model's catch-up after the last commit. */
+/** 10,000 seats booked in a burst (5 seats per request); times the durable read model's catch-up after the last commit. */
 async function sellout(target: ReadTarget, log: (line: string) => void): Promise<ReadRow[]> {
   const n = 10_000;
   // Within the default per-user limit of an event (6 seats), each request from its own user.
@@ -288,14 +288,31 @@ async function sellout(target: ReadTarget, log: (line: string) => void): Promise
     }
   }
   let booked = 0;
-  await waitFor(async () => (booked = await target.durableBooked!(id)) >= n, { timeoutMs: 300_000, intervalMs: 250, what: 'the durable read model to show the sell-out' });
+  let reported = Date.now();
+  const figure = `Sell-out of ${fmt(n)} seats: last commit -> durable read model caught up`;
+  const caught = await waitFor(
+    async () => {
+      booked = await target.durableBooked!(id);
+      if (Date.now() - reported >= 10_000) {
+        reported = Date.now();
+        log(`sell-out: ${fmt(booked)} of ${fmt(n)} seats booked in the durable read model`);
+      }
+      return booked >= n;
+    },
+    { timeoutMs: 300_000, intervalMs: 250, what: 'the durable read model to show the sell-out' },
+  ).then(
+    () => true,
+    () => false,
+  );
+  // A read model that never catches up is a figure too, and the other read rows stay.
+  if (!caught) return [{ figure, target: '<= 5,000 ms', measured: `not caught up after 300 s (${fmt(booked)} of ${fmt(n)} booked)`, met: false }];
   const caughtUp = Date.now();
   let lastCommit = 0;
   for (let i = 0; i < ids.length; i += 200) {
     for (const t of await Promise.all(ids.slice(i, i + 200).map((b) => target.decidedAt!(b)))) lastCommit = Math.max(lastCommit, t ?? 0);
   }
   const ms = caughtUp - lastCommit;
-  return [{ figure: `Sell-out of ${fmt(n)} seats: last commit -> durable read model caught up`, target: '<= 5,000 ms', measured: `${fmt(ms)} ms (${fmt(booked)} booked)`, met: ms <= 5000 }];
+  return [{ figure, target: '<= 5,000 ms', measured: `${fmt(ms)} ms (${fmt(booked)} booked)`, met: ms <= 5000 }];
 }
 
 /** The read scenarios' view of a stack started by the testkit. */

@@ -126,7 +126,7 @@ export function coreScenarios(mode: string, target: () => Target, ws: ReturnType
       for (const answers of clients) {
         for (let i = 1; i < answers.length; i++) {
           expect(answers[i]!.version).toBeGreaterThanOrEqual(answers[i - 1]!.version);
-          expect(answers[i]!.seat.version).toBeGreaterThanOrEqual(answers[i - 1]!.seat.version);
+          expect(answers[i]!.seat.version).toBeGreaterThanOrEqual(answers[i - 1]!.seat.version!);
         }
       }
       expect(seen.latest!.seat).toEqual({ id: 'D_R4_S5', status: 'B', version: 2 });

@@ -241,16 +241,27 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
   };
 }
 
+/**
+ * `fn` over `items`, at most `limit` at a time. After a failure no further
+ * item starts, and the first error is thrown only once every started call has
+ * settled: a retry of the same items never runs beside writes of this call.
+ */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | null = null;
   const lane = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      results[i] = await fn(items[i]!);
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw (failure as { error: unknown }).error;
   return results;
 }
 
