@@ -115,6 +115,8 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           },
           roleLog('gateway'),
           rateLimiter,
+          // The REST reads in process: no loopback HTTP call per read.
+          events.restReads,
         ),
       );
       gatewayPort = gateway.port();

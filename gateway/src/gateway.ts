@@ -19,7 +19,7 @@ import { limitRules, operationGuard, parseOptions } from './limits.ts';
 import { metricsHandler, security } from './metrics.ts';
 import { bookingRateLimit } from './rate-limit.ts';
 import { createReadCache, type ReadCache } from './read-cache.ts';
-import { restRouter, type Execute } from './rest.ts';
+import { httpRestReads, restRouter, type Execute, type RestReads } from './rest.ts';
 import { webRouter } from './web.ts';
 
 /** Subgraph connections opened per subgraph before serving (NGINX keeps 64 to the gateway). */
@@ -99,8 +99,12 @@ function graphqlHandler(server: ApolloServer<Context>, contextOf: (req: Request)
   };
 }
 
-/** `rateLimiter` counts booking requests (Redis in stack mode, in process in embedded mode). */
-export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: BookingRateLimiter): Service & { port(): number } {
+/**
+ * `rateLimiter` counts booking requests (Redis in stack mode, in process in
+ * embedded mode); `restReads` answers the REST reads (the events service's
+ * routes over HTTP unless given: embedded mode reads them in process).
+ */
+export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: BookingRateLimiter, restReads: RestReads = httpRestReads(config.EVENTS_URL)): Service & { port(): number } {
   const limits = operationLimitsOf(config);
   const verifier = createVerifier(config, { onRefused: (reason) => security.refused(`token_${reason}`) });
   const identify = (authorization: unknown) => callerFrom(verifier, authorization);
@@ -216,7 +220,7 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
       const actAs = config.NODE_ENV === 'production' ? null : localSigner(config);
       if (actAs) app.use('/auth', devSignInRouter(actAs));
       const refused = (problem: { code: string }) => security.refused(problem.code.toLowerCase());
-      app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: config.MAX_BODY_BYTES, eventsUrl: config.EVENTS_URL }), jsonErrors(log, 'rest', refused));
+      app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: config.MAX_BODY_BYTES, reads: restReads }), jsonErrors(log, 'rest', refused));
       app.use(webRouter(config, log, () => apiSchema));
       app.use(
         '/graphql',

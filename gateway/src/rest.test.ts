@@ -23,7 +23,14 @@ async function serve(production: boolean) {
   const actAs = production ? null : localSigner(settings);
   const app = express();
   if (actAs) app.use('/auth', devSignInRouter(actAs));
-  app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: 16 * 1024, eventsUrl: 'http://127.0.0.1:9/graphql' }));
+  const reads = {
+    events: async () => '[{"event_id":"concert123"}]',
+    event: async (id: string) => {
+      if (id === 'broken') throw new Error('events service down');
+      return id === 'concert123' ? '{"event_id":"concert123","seats":[]}' : null;
+    },
+  };
+  app.use('/api', restRouter({ execute, identify, actAs, maxBodyBytes: 16 * 1024, reads }));
   const server = app.listen(0);
   servers.push(server);
   await new Promise((resolve) => server.once('listening', resolve));
@@ -33,10 +40,25 @@ async function serve(production: boolean) {
     const text = await res.text();
     return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : { text }) as Record<string, unknown> };
   };
-  return { post, callers };
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`);
+    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as unknown };
+  };
+  return { post, get, callers };
 }
 
 const BODY = { userId: 'ann', eventId: 'concert123', seatId: 'A1' };
+
+describe('GET /api/events and /api/events/:id', () => {
+  it('answers the bodies the events service keeps, 404 for an unknown event, 503 when it cannot answer', async () => {
+    const { get } = await serve(false);
+    expect(await get('/api/events')).toEqual({ status: 200, type: 'application/json; charset=utf-8', body: [{ event_id: 'concert123' }] });
+    expect(await get('/api/events/concert123')).toMatchObject({ status: 200, body: { event_id: 'concert123', seats: [] } });
+    expect(await get('/api/events/nope')).toMatchObject({ status: 404, body: { code: 'EVENT_NOT_FOUND' } });
+    expect(await get('/api/events/not%20an%20id')).toMatchObject({ status: 404, body: { code: 'EVENT_NOT_FOUND' } });
+    expect(await get('/api/events/broken')).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+});
 
 describe('POST /api/book in development', () => {
   it("books for the body's userId without a token, with a short-lived token the subgraph can verify", async () => {

@@ -24,8 +24,14 @@ export interface RestDeps {
    */
   actAs: ((identity: Identity, ttl: number) => Promise<string>) | null;
   maxBodyBytes: number;
-  /** The events subgraph (its GraphQL URL): the REST reads are forwarded to its `/api/events` routes. */
-  eventsUrl: string;
+  /** The REST read bodies, kept rendered by the events service. */
+  reads: RestReads;
+}
+
+/** `GET /api/events` and `GET /api/events/:id` as JSON text (null: no such event); throws when the events service cannot answer. */
+export interface RestReads {
+  events(): Promise<string>;
+  event(id: string): Promise<string | null>;
 }
 
 /** Lifetime of a token made for one REST booking: that request only. */
@@ -47,21 +53,36 @@ function sendErrors(res: Response, errors: NonNullable<GraphQLResult['errors']>)
 }
 
 /**
- * Forwards a read to the events subgraph, which keeps these bodies rendered
- * per event version: through GraphQL, a 10,000-seat event cost ~300 ms of
- * CPU per request (docs/adr/0011).
+ * The REST reads from the events subgraph's own routes over HTTP (it keeps
+ * these bodies rendered per event version: through GraphQL, a 10,000-seat
+ * event cost ~300 ms of CPU per request, docs/adr/0011). `eventsUrl` is its
+ * GraphQL URL.
  */
-async function forward(res: Response, url: URL) {
-  let upstream: globalThis.Response;
-  let body: Buffer;
+export function httpRestReads(eventsUrl: string): RestReads {
+  const get = async (path: string): Promise<string | null> => {
+    const upstream = await fetch(new URL(path, eventsUrl), { signal: AbortSignal.timeout(10_000) });
+    const text = await upstream.text();
+    if (upstream.status === 404) return null;
+    if (upstream.status !== 200) throw new Error(`events service answered ${upstream.status}`);
+    return text;
+  };
+  return {
+    events: async () => (await get('/api/events'))!,
+    event: (id) => get(`/api/events/${encodeURIComponent(id)}`),
+  };
+}
+
+const NOT_FOUND = JSON.stringify({ message: 'Event not found', code: ErrorCode.EVENT_NOT_FOUND });
+
+async function sendRead(res: Response, read: () => Promise<string | null>) {
+  let json: string | null;
   try {
-    upstream = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    body = Buffer.from(await upstream.arrayBuffer());
+    json = await read();
   } catch {
     return fail(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the service could not answer; try again');
   }
-  if (upstream.status >= 500) return fail(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the service could not answer; try again');
-  res.status(upstream.status).type('application/json').send(body);
+  res.writeHead(json === null ? 404 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json ?? NOT_FOUND), 'cache-control': 'no-cache' });
+  res.end(json ?? NOT_FOUND);
 }
 
 /**
@@ -70,15 +91,15 @@ async function forward(res: Response, url: URL) {
  * (public data: no identity needed); bookings run a GraphQL operation through
  * the gateway, so REST and GraphQL share validation, authorization and limits.
  */
-export function restRouter({ execute, identify, actAs, maxBodyBytes, eventsUrl }: RestDeps): Router {
+export function restRouter({ execute, identify, actAs, maxBodyBytes, reads }: RestDeps): Router {
   const router = express.Router();
 
-  router.get('/events', (_req, res) => forward(res, new URL('/api/events', eventsUrl)));
+  router.get('/events', (_req, res) => sendRead(res, reads.events));
 
   router.get('/events/:id', (req, res) => {
     const id = req.params.id;
     if (!isId(id)) return fail(res, 404, ErrorCode.EVENT_NOT_FOUND, 'Event not found');
-    return forward(res, new URL(`/api/events/${encodeURIComponent(id)}`, eventsUrl));
+    return sendRead(res, () => reads.event(id));
   });
 
   // A cross-site form or fetch without preflight can only send simple content

@@ -81,7 +81,7 @@ function restReadRoutes(views: ReturnType<typeof createReadViews>, origins: read
   };
 }
 
-export function createEventsApi(deps: EventsApiDeps): Service & { port(): number } {
+export function createEventsApi(deps: EventsApiDeps): Service & { port(): number; restReads: { events(): Promise<string>; event(id: string): Promise<string | null> } } {
   const views = createReadViews(deps.store);
   let http: Awaited<ReturnType<typeof createGraphQLHttpServer<Context>>> | null = null;
   let boundPort = deps.port;
@@ -97,6 +97,8 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
   });
   return {
     port: () => boundPort,
+    /** The REST read bodies, for a gateway in the same process (embedded mode). */
+    restReads: { events: () => views.restEvents(), event: (id: string) => views.restEvent(id) },
     async start() {
       await feed.start();
       http = await createGraphQLHttpServer<Context>({
