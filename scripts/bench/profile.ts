@@ -1,10 +1,15 @@
 /**
- * Diagnostic: CPU profile of one app process under the intake load. Starts a
- * stack, replaces the role's process by an identical one (same environment and
- * port) run with --cpu-prof, drives requestBooking through NGINX, and prints
- * where that process spent its CPU (self time by package and by function).
+ * Diagnostic: CPU profile of one app process under load. Starts a stack,
+ * replaces the role's process by an identical one (same environment and port)
+ * run with --cpu-prof, drives the load through NGINX, and prints where that
+ * process spent its CPU (self time by package and by function).
  *
- *   npx tsx scripts/bench/profile.ts [--role gateway|bookings|worker] [--path graphql|rest] [--duration 10] [--connections 50]
+ *   npx tsx scripts/bench/profile.ts [--role gateway|bookings|worker|events] [--duration 10] [--connections 50]
+ *                                    [--path graphql|rest|event-list|seat-map]
+ *
+ * `graphql` and `rest` book (requestBooking, POST /api/book); `event-list`
+ * and `seat-map` read anonymously (GraphQL `events { availability }`, the
+ * arena10k seat map), as an on-sale's readers do.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,14 +18,23 @@ import { parseArgs } from 'node:util';
 import { startStack, type Role, type Stack } from '@booking/testkit';
 import { DEV_JWT } from '@booking/config';
 import { graphqlBooking, restBooking, signCallers } from './intake.ts';
-import { closedLoop } from './load.ts';
+import { closedLoop, type LoadSpec } from './load.ts';
+import { GRAPHQL_EVENTS, GRAPHQL_SEATMAP } from './reads.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY: Partial<Record<Role, string>> = {
   gateway: 'gateway/src/main.ts',
   bookings: 'subgraphs/bookings/src/api/main.ts',
   worker: 'subgraphs/bookings/src/worker/main.ts',
+  events: 'subgraphs/events/src/api/main.ts',
 };
+
+/** An anonymous GraphQL read, the same body every time. */
+const graphqlRead = (url: string, query: string, variables: Record<string, unknown> = {}): LoadSpec => ({
+  url,
+  request: () => ({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }),
+  ok: (status, body) => status === 200 && !body.includes('"errors"'),
+});
 const { values } = parseArgs({
   options: {
     role: { type: 'string', default: 'gateway' },
@@ -111,7 +125,15 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   const callers = await signCallers(30_000);
-  const spec = values.path === 'rest' ? restBooking(stack.url, callers) : graphqlBooking(stack.url, callers);
+  const loads: Record<string, () => LoadSpec> = {
+    graphql: () => graphqlBooking(stack!.url, callers),
+    rest: () => restBooking(stack!.url, callers),
+    'event-list': () => graphqlRead(stack!.url, GRAPHQL_EVENTS),
+    'seat-map': () => graphqlRead(stack!.url, GRAPHQL_SEATMAP, { id: 'arena10k' }),
+  };
+  const load = loads[values.path!];
+  if (!load) throw new Error(`--path must be one of ${Object.keys(loads).join(', ')}`);
+  const spec = load();
   await closedLoop(spec, Number(values.connections), 2);
   const r = await closedLoop(spec, Number(values.connections), Number(values.duration));
   process.stdout.write(`load: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, failures ${r.failures}\n`);
