@@ -81,14 +81,14 @@ function graphqlHandler(server: ApolloServer<Context>, contextOf: (req: Request)
         }
         const query = req.url.indexOf('?');
         const httpGraphQLRequest = { method: req.method.toUpperCase(), headers, search: query >= 0 ? req.url.slice(query) : '', body: req.body as unknown };
-        const answer = { shareable: false };
-        const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => ({ ...(await contextOf(req)), answer }) });
+        const marks = { shareable: false };
+        const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => ({ ...(await contextOf(req)), answer: marks }) });
         let body = '';
         if (response.body.kind === 'complete') body = response.body.string;
         else for await (const chunk of response.body.asyncIterator) body += chunk;
         const status = response.status ?? 200;
         const sent = { status, headers: [...response.headers, ['content-length', String(Buffer.byteLength(body))]] as [string, string][], body };
-        return { response: sent, shareable: status === 200 && answer.shareable };
+        return { response: sent, shareable: status === 200 && marks.shareable };
       });
       for (const [name, value] of answer.headers) res.setHeader(name, value);
       res.statusCode = answer.status;

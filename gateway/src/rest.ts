@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import express, { type Request, type Response, type Router } from 'express';
 import { isId, readRestBooking } from '@booking/booking-core';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from '@booking/contracts';
-import type { Identity } from '@booking/service-kit';
+import { sendJsonText, type Identity } from '@booking/service-kit';
 import type { Caller } from './context.ts';
 
 export interface GraphQLResult {
@@ -81,8 +81,7 @@ async function sendRead(res: Response, read: () => Promise<string | null>) {
   } catch {
     return fail(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the service could not answer; try again');
   }
-  res.writeHead(json === null ? 404 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json ?? NOT_FOUND), 'cache-control': 'no-cache' });
-  res.end(json ?? NOT_FOUND);
+  sendJsonText(res, json === null ? 404 : 200, json ?? NOT_FOUND, { 'cache-control': 'no-cache' });
 }
 
 /**

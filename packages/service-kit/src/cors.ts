@@ -1,5 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
 import type { RequestHandler } from 'express';
+import { ErrorCode } from '@booking/contracts';
 
 /** Headers a browser on another origin may send: JSON bodies and the token. */
 const ALLOWED_HEADERS = ['content-type', 'authorization'];
@@ -26,4 +28,28 @@ export function corsHandler(origins: readonly string[] | '*'): RequestHandler {
     maxAge: 600,
     optionsSuccessStatus: 204,
   });
+}
+
+/** A route answered with plain node:http (GraphQLHttpServerOptions.routes). */
+export type PlainRoute = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/** JSON text sent as it is, with its length. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const NO_SUCH_ROUTE = JSON.stringify({ message: 'no such route', code: ErrorCode.NOT_FOUND });
+
+/**
+ * The CORS answers of `corsHandler` for plain node:http routes: `wrap(route)`
+ * marks a route's answers for allowed origins; `preflight` answers OPTIONS
+ * (anything the CORS handler leaves gets a JSON 404).
+ */
+export function plainCors(origins: readonly string[] | '*') {
+  const handle = corsHandler(origins) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  return {
+    wrap: (route: PlainRoute): PlainRoute => (req, res) => handle(req, res, () => void route(req, res)),
+    preflight: ((req, res) => handle(req, res, () => sendJsonText(res, 404, NO_SUCH_ROUTE))) as PlainRoute,
+  };
 }

@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -9,6 +9,7 @@ import { ErrorCode } from '@booking/contracts';
 import type { Logger } from './logger.ts';
 import { handleHealth, type Readiness } from './health.ts';
 import { jsonErrors } from './http-errors.ts';
+import type { PlainRoute } from './cors.ts';
 import { serveSubscriptions, type RequestHeaders } from './subscription-transports.ts';
 
 /**
@@ -47,7 +48,7 @@ export interface GraphQLHttpServerOptions<C extends BaseContext> {
    * Routes answered with plain node:http, before express: `'METHOD /path'`
    * exactly, or `'METHOD /dir/*'` for every path one level under `/dir/`.
    */
-  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown>;
+  routes?: Record<string, PlainRoute>;
 }
 
 /**

@@ -2,16 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { readRestBooking } from '@booking/booking-core';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from '@booking/contracts';
-import { authenticate, corsHandler, problemOf, type BookingRateLimiter, type HttpProblem, type Logger, type Verifier } from '@booking/service-kit';
+import { authenticate, plainCors, problemOf, sendJsonText, type BookingRateLimiter, type HttpProblem, type Logger, type Verifier } from '@booking/service-kit';
 import type { Intake } from './intake.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => sendJsonText(res, status, JSON.stringify(body), headers);
 const fail = (res: ServerResponse, status: number, code: string, message: string) => send(res, status, { message, code });
 
 // body-parser, as the gateway's route uses it: the same charsets, encodings
@@ -109,11 +105,6 @@ export function restBookingHandler(intake: Intake, callers: RestCallers, log: Lo
  * headers), so a page on another origin books alike through either.
  */
 export function restBookingRoutes(intake: Intake, callers: RestCallers, origins: readonly string[] | '*', log: Logger) {
-  const cors = corsHandler(origins) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-  const book = restBookingHandler(intake, callers, log);
-  return {
-    'POST /api/book': (req: IncomingMessage, res: ServerResponse) => cors(req, res, () => void book(req, res)),
-    // The preflight is answered by the CORS handler itself.
-    'OPTIONS /api/book': (req: IncomingMessage, res: ServerResponse) => cors(req, res, () => fail(res, 404, ErrorCode.NOT_FOUND, 'no such route')),
-  };
+  const cors = plainCors(origins);
+  return { 'POST /api/book': cors.wrap(restBookingHandler(intake, callers, log)), 'OPTIONS /api/book': cors.preflight };
 }

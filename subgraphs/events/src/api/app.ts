@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { isId } from '@booking/booking-core';
 import { ErrorCode, SeatStatusMessageSchema, topicNames, type SeatStatusMessage } from '@booking/contracts';
-import { ANONYMOUS, authenticate, corsHandler, createGraphQLHttpServer, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type Service, type Verifier } from '@booking/service-kit';
+import { ANONYMOUS, authenticate, createGraphQLHttpServer, plainCors, sendJsonText, type PlainRoute, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type Service, type Verifier } from '@booking/service-kit';
 import type { Context } from '../context.ts';
 import type { MemoryReadStore } from '../memory-store.ts';
 import { createReadViews } from '../views.ts';
@@ -34,14 +34,9 @@ export interface EventsApiDeps {
   close: () => Promise<void>;
 }
 
-function sendJson(res: ServerResponse, status: number, json: string) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-cache' });
-  res.end(json);
-}
+const sendJson = (res: ServerResponse, status: number, json: string) => sendJsonText(res, status, json, { 'cache-control': 'no-cache' });
 const NOT_FOUND = JSON.stringify({ message: 'Event not found', code: ErrorCode.EVENT_NOT_FOUND });
 const UNAVAILABLE = JSON.stringify({ message: 'the service could not answer; try again', code: ErrorCode.SERVICE_UNAVAILABLE });
-
-type Route = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /**
  * `GET /api/events` and `GET /api/events/:id` of the original REST API, as
@@ -49,35 +44,32 @@ type Route = (req: IncomingMessage, res: ServerResponse) => unknown;
  * CORS answers: NGINX routes them here (docs/adr/0011), and the gateway
  * forwards them here in embedded mode.
  */
-function restReadRoutes(views: ReturnType<typeof createReadViews>, origins: readonly string[] | '*'): Record<string, Route> {
-  const cors = corsHandler(origins) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+function restReadRoutes(views: ReturnType<typeof createReadViews>, origins: readonly string[] | '*'): Record<string, PlainRoute> {
+  const cors = plainCors(origins);
   const answer = (res: ServerResponse, json: Promise<string | null>) =>
     void json.then(
       (text) => sendJson(res, text === null ? 404 : 200, text ?? NOT_FOUND),
       () => sendJson(res, 503, UNAVAILABLE),
     );
-  const list: Route = (req, res) => cors(req, res, () => answer(res, views.restEvents()));
-  const one: Route = (req, res) =>
-    cors(req, res, () => {
-      const path = req.url!.split('?')[0]!;
-      let id: string;
-      try {
-        id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
-      } catch {
-        return sendJson(res, 400, JSON.stringify({ message: 'the URL could not be decoded', code: ErrorCode.BAD_REQUEST }));
-      }
-      if (!isId(id)) return sendJson(res, 404, NOT_FOUND);
-      answer(res, views.restEvent(id));
-    });
-  // The preflight is answered by the CORS handler itself.
-  const preflight: Route = (req, res) => cors(req, res, () => sendJson(res, 404, JSON.stringify({ message: 'no such route', code: ErrorCode.NOT_FOUND })));
+  const list = cors.wrap((_req, res) => answer(res, views.restEvents()));
+  const one = cors.wrap((req, res) => {
+    const path = req.url!.split('?')[0]!;
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+    } catch {
+      return sendJson(res, 400, JSON.stringify({ message: 'the URL could not be decoded', code: ErrorCode.BAD_REQUEST }));
+    }
+    if (!isId(id)) return sendJson(res, 404, NOT_FOUND);
+    answer(res, views.restEvent(id));
+  });
   return {
     'GET /api/events': list,
     'HEAD /api/events': list,
-    'OPTIONS /api/events': preflight,
+    'OPTIONS /api/events': cors.preflight,
     'GET /api/events/*': one,
     'HEAD /api/events/*': one,
-    'OPTIONS /api/events/*': preflight,
+    'OPTIONS /api/events/*': cors.preflight,
   };
 }
 
