@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gql, startStack, waitFor, type Stack } from '@booking/testkit';
+import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
 import { allDecided, burst } from './helpers.ts';
 
 let stack: Stack;
@@ -42,8 +43,7 @@ it('sells each of 100 seats exactly once to 1,000 concurrent users', async () =>
   const expected = (await truth()).map((s) => `${s.seat_id}:${s.status}:${s.version}`);
   await waitFor(
     async () => {
-      const blocks = (await stack.mongo.collection('seat_blocks.arena10k').find().toArray()).sort((a, b) => a.order - b.order);
-      const actual = blocks.flatMap((b) => (b.seats as { seatId: string; status: string; version: number }[]).map((d) => `${d.seatId}:${d.status}:${d.version}`));
+      const actual = (await createMongoReadStore(stack.mongo).seats('arena10k')).map((d) => `${d.seatId}:${d.status}:${d.version}`);
       return actual.length === expected.length && actual.every((a, i) => a === expected[i]);
     },
     { timeoutMs: 10_000, intervalMs: 200, what: 'the read model to equal PostgreSQL' },

@@ -34,6 +34,40 @@ describe('MongoDB read store: the projector writes from the blocks it keeps', ()
     changedAt: new Date().toISOString(),
   });
 
+  it('reads blocks stored with seat objects and writes them back in the compact form', async () => {
+    const client = await new MongoClient(serviceEnv().mongoUrl, { serverSelectionTimeoutMS: 5000 }).connect();
+    const db = client.db(`readmodel_${randomBytes(3).toString('hex')}`);
+    try {
+      const seat = (seatId: string, order: number) => ({ seatId, order, status: 'AVAILABLE', version: 1, bookingId: null, userId: null });
+      await db.collection('seat_blocks.ev').insertOne({
+        _id: 'ev|S|1' as never,
+        eventId: 'ev',
+        section: 'S',
+        row: '1',
+        order: 1,
+        rev: 1,
+        seats: [seat('S1', 1), seat('S2', 2)],
+        counts: { AVAILABLE: 2, HELD: 0, BOOKED: 0 },
+      });
+      const store = createMongoReadStore(db);
+      expect((await store.seats('ev')).map((s) => [s.seatId, s.section, s.row, s.status])).toEqual([
+        ['S1', 'S', '1', 'AVAILABLE'],
+        ['S2', 'S', '1', 'AVAILABLE'],
+      ]);
+      expect(await store.applySeatChanges([change('S2', 2, 2)])).toBe(1);
+      const stored = await db.collection('seat_blocks.ev').findOne({ _id: 'ev|S|1' as never });
+      expect(typeof stored?.seats).toBe('string');
+      expect(stored?.counts).toEqual({ AVAILABLE: 1, HELD: 0, BOOKED: 1 });
+      expect((await createMongoReadStore(db).seats('ev')).map((s) => [s.seatId, s.status, s.version, s.userId])).toEqual([
+        ['S1', 'AVAILABLE', 1, null],
+        ['S2', 'BOOKED', 2, 'u'],
+      ]);
+    } finally {
+      await db.dropDatabase();
+      await client.close();
+    }
+  });
+
   it('keeps a repair written meanwhile by another writer of the same block', async () => {
     const client = await new MongoClient(serviceEnv().mongoUrl, { serverSelectionTimeoutMS: 5000 }).connect();
     const db = client.db(`readmodel_${randomBytes(3).toString('hex')}`);

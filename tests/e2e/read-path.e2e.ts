@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicNames, type SeatStatusMessage } from '@booking/contracts';
 import { createKafka, createProducer } from '@booking/service-kit';
 import { gql, serviceEnv, startStack, waitFor, type Stack } from '@booking/testkit';
+import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
 import { outcome, requestBooking } from './helpers.ts';
 
 let stack: Stack;
@@ -88,8 +89,8 @@ describe('read path in stack mode', () => {
       async () => {
         const { rows } = await stack.pg.query<{ status: string }>('SELECT status::text FROM bookings WHERE id = $1', [res.data!.requestBooking.id]);
         if (rows[0]?.status !== 'CONFIRMED') return false;
-        const block = await stack.mongo.collection<{ seats: { seatId: string; status: string }[] }>('seat_blocks.arena10k').findOne({ _id: 'arena10k|C|9' as never });
-        return block?.seats.find((s) => s.seatId === 'C_R9_S9')?.status === 'BOOKED';
+        const seats = await createMongoReadStore(stack.mongo).seats('arena10k');
+        return seats.find((s) => s.seatId === 'C_R9_S9')?.status === 'BOOKED';
       },
       { timeoutMs: 10_000, what: 'the projector to write C_R9_S9' },
     );

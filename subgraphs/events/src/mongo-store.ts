@@ -24,6 +24,26 @@ export interface SeatBlock {
   counts: Record<SeatStatus, number>;
 }
 
+/**
+ * A block as stored: its seats are one string, the JSON of a
+ * [seatId, order, status, version, bookingId, userId] tuple per seat. FerretDB
+ * v1 converts every field of a document on each read and write, so 50 seat
+ * objects cost ~75 ms of its CPU per block write and one string ~6 ms
+ * (docs/adr/0013). Blocks written with seat objects are still read.
+ */
+type StoredBlock = Omit<SeatBlock, 'seats'> & { seats: string | BlockSeat[] };
+type SeatTuple = [string, number, SeatStatus, number, string | null, string | null];
+
+const encodeSeats = (seats: BlockSeat[]) =>
+  JSON.stringify(seats.map<SeatTuple>((s) => [s.seatId, s.order, s.status, s.version, s.bookingId, s.userId]));
+
+function decodeSeats(seats: StoredBlock['seats']): BlockSeat[] {
+  if (typeof seats !== 'string') return seats;
+  return (JSON.parse(seats) as SeatTuple[]).map(([seatId, order, status, version, bookingId, userId]) => ({ seatId, order, status, version, bookingId, userId }));
+}
+
+const decodeBlock = (stored: StoredBlock | null): SeatBlock | null => stored && { ...stored, seats: decodeSeats(stored.seats) };
+
 const blockId = (eventId: string, section: string, row: string) => `${eventId}|${section}|${row}`;
 const blockCollection = (eventId: string) => `seat_blocks.${eventId}`;
 
@@ -58,7 +78,9 @@ function merge(current: SeatBlock | null | undefined, incoming: BlockSeat[], acc
   return changed === 0 ? null : { changed, seats: [...byId.values()].sort((a, b) => a.order - b.order) };
 }
 
-const body = (seats: BlockSeat[]) => ({ seats, counts: countStatuses(seats), order: seats[0]!.order });
+const body = (seats: BlockSeat[]) => ({ counts: countStatuses(seats), order: seats[0]!.order });
+/** The fields a write sets: the stored form of `seats` with their counts. */
+const storedBody = (seats: BlockSeat[]) => ({ seats: encodeSeats(seats), ...body(seats) });
 
 
 /**
@@ -70,7 +92,7 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
   // One collection per event: a venue's reads and writes never touch another
   // event's seats (FerretDB v1 scans a whole collection for any filter but a
   // single _id, so this also keeps its cost per event).
-  const blocksOf = (eventId: string) => db.collection<SeatBlock>(blockCollection(eventId));
+  const blocksOf = (eventId: string) => db.collection<StoredBlock>(blockCollection(eventId));
   /** Blocks as the projector last wrote them (see projectIntoBlock). */
   const owned = new Map<string, SeatBlock>();
 
@@ -88,14 +110,14 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
     const _id = blockId(key.eventId, key.section, key.row);
     const blocks = blocksOf(key.eventId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await blocks.findOne({ _id });
+      const current = decodeBlock(await blocks.findOne({ _id }));
       const merged = merge(current, incoming, accept);
       if (!merged) return 0;
       if (!current) {
         if (await insertBlock(key, merged.seats)) return merged.changed;
         continue; // created meanwhile: merge again
       }
-      const result = await blocks.updateOne({ _id, rev: current.rev }, { $set: body(merged.seats), $inc: { rev: 1 } });
+      const result = await blocks.updateOne({ _id, rev: current.rev }, { $set: storedBody(merged.seats), $inc: { rev: 1 } });
       if (result.matchedCount === 1) return merged.changed;
     }
     throw new Error(`seat block ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
@@ -114,7 +136,7 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
     const _id = blockId(key.eventId, key.section, key.row);
     const blocks = blocksOf(key.eventId);
     const newer = (stored: BlockSeat | undefined, next: BlockSeat) => !stored || stored.version < next.version;
-    let current = owned.get(_id) ?? (await blocks.findOne({ _id }));
+    let current = owned.get(_id) ?? decodeBlock(await blocks.findOne({ _id }));
     // Set when our last write replaced another writer's: theirs must be written back, with ours on top.
     let overwrote = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -126,16 +148,16 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
       const changed = merged?.changed ?? 0;
       if (!current) {
         if (await insertBlock(key, merged!.seats)) {
-          own({ _id, ...key, rev: 1, ...body(merged!.seats) });
+          own({ _id, ...key, rev: 1, seats: merged!.seats, ...body(merged!.seats) });
           return changed;
         }
-        current = await blocks.findOne({ _id });
+        current = decodeBlock(await blocks.findOne({ _id }));
         continue;
       }
       const seats = merged?.seats ?? current.seats;
-      const before = await blocks.findOneAndUpdate({ _id }, { $set: body(seats), $inc: { rev: 1 } }, { returnDocument: 'before' });
+      const before = await blocks.findOneAndUpdate({ _id }, { $set: storedBody(seats), $inc: { rev: 1 } }, { returnDocument: 'before' });
       if (before && before.rev === current.rev) {
-        own({ ...current, ...body(seats), rev: current.rev + 1 });
+        own({ ...current, seats, ...body(seats), rev: current.rev + 1 });
         return changed;
       }
       owned.delete(_id);
@@ -145,7 +167,7 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
         continue;
       }
       // Another writer (the reconciler) wrote since we last saw the block.
-      current = { ...before, rev: before.rev + 1 };
+      current = { ...decodeBlock(before)!, rev: before.rev + 1 };
       overwrote = true;
     }
     throw new Error(`seat block ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
@@ -158,7 +180,7 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
 
   async function insertBlock(key: { eventId: string; section: string; row: string }, seats: BlockSeat[]): Promise<boolean> {
     try {
-      await blocksOf(key.eventId).insertOne({ _id: blockId(key.eventId, key.section, key.row), ...key, rev: 1, ...body(seats) });
+      await blocksOf(key.eventId).insertOne({ _id: blockId(key.eventId, key.section, key.row), ...key, rev: 1, ...storedBody(seats) });
       return true;
     } catch (error) {
       if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
@@ -189,7 +211,7 @@ export function createMongoReadStore(db: Db): ReadStore & { init(): Promise<void
     async seats(eventId, status?: SeatStatus) {
       const rows = (await blocksOf(eventId).find().toArray()).sort((a, b) => a.order - b.order);
       return rows.flatMap((b) =>
-        b.seats.filter((s) => !status || s.status === status).map((s) => ({ ...s, eventId, section: b.section, row: b.row })),
+        decodeSeats(b.seats).filter((s) => !status || s.status === status).map((s) => ({ ...s, eventId, section: b.section, row: b.row })),
       );
     },
     async availability(eventId): Promise<Availability> {
