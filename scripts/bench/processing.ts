@@ -70,6 +70,27 @@ async function readModelLag(stack: Stack, admin: Admin): Promise<number> {
 }
 
 /**
+ * Waits (up to `timeoutMs`) until the pipeline has nothing left from earlier
+ * load: every booking request decided and every seat change projected. A
+ * scenario then measures its own work only, as the baseline does. Returns the
+ * time waited in ms, or null on timeout.
+ */
+export async function settle(stack: Stack, kafka: Kafka, timeoutMs = 120_000): Promise<number | null> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const start = performance.now();
+    const topics = topicNames(`${stack.name}.`);
+    for (const deadline = start + timeoutMs; performance.now() < deadline; await sleep(250)) {
+      if ((await groupLag(admin, `${stack.name}.booking-worker`, topics.bookingRequests)) === 0 && (await readModelLag(stack, admin)) === 0) return performance.now() - start;
+    }
+    return null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
  * One worker's commit rate on a backlog of one-seat requests for distinct
  * seats (put on the topic while it is stopped), and how long the read model
  * takes after the last commit to show them all (a sell-out burst).
@@ -82,10 +103,7 @@ export async function measureProcessing({ stack, kafka, figure, notes, say, seat
   await admin.connect();
   try {
     // Whatever earlier scenarios left must be through first.
-    for (const deadline = performance.now() + 120_000; performance.now() < deadline; await sleep(250)) {
-      const topics = topicNames(`${stack.name}.`);
-      if ((await groupLag(admin, `${stack.name}.booking-worker`, topics.bookingRequests)) === 0 && (await readModelLag(stack, admin)) === 0) break;
-    }
+    await settle(stack, kafka);
     await stack.kill('worker');
     const producer = createProducer(kafka);
     await producer.connect();

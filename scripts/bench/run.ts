@@ -29,7 +29,7 @@ import { serviceEnv, startEmbedded, startStack, type Stack } from '@booking/test
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
 import { graphqlBooking, restBooking, signCallers, startBaseline, type Callers } from './intake.ts';
 import { closedLoop, openLoop, type LoadResult, type LoadSpec } from './load.ts';
-import { createEvent, measureProcessing, readModelBooked } from './processing.ts';
+import { createEvent, measureProcessing, readModelBooked, settle } from './processing.ts';
 import { measureFreshness } from './freshness.ts';
 import { machine, recordOnSaleRun, runBenchmark } from './report.ts';
 
@@ -111,7 +111,9 @@ function table(): string[] {
 // ---------------------------------------------------------------- scenarios
 
 let nginxPrefix = '';
+let quiet: () => Promise<void> = async () => undefined;
 async function loadFigures(name: string, spec: LoadSpec, p99Bound: number, baselineRps: number | null, ratioBound: number | null): Promise<LoadResult> {
+  await quiet();
   say(`${name}: warm-up ${opts.warmup} s`);
   await closedLoop(spec, opts.connections, opts.warmup);
   say(`${name}: closed loop ${opts.duration} s at ${opts.connections} connections`);
@@ -231,13 +233,25 @@ async function main() {
       nginxPrefix = `${ROOT}.artifacts/e2e/${stack.name}/nginx`;
       const kafka = createKafka('bench', serviceEnv().kafkaBrokers.split(','), pino({ level: 'error' }));
       const ctx = { stack, kafka, figure, notes, say, seats: opts.seats, samples: args.quick ? 3 : 5 };
+      // Each load starts on a quiet pipeline, as the baseline's does: the
+      // worker and projector are not still working off the previous load.
+      quiet = async () => {
+        const waited = await settle(stack!, kafka);
+        say(waited === null ? 'the pipeline did not settle within 120 s' : `pipeline settled after ${fmt(waited / 1000, 1)} s`);
+      };
       // Freshness first: it needs free seats of arena10k, which intake sells.
       const steps: [Scenario, () => Promise<unknown>][] = [
         ['intake', () => firstBurst(stack!)],
         // The read module measures freshness itself when present.
         ['freshness', async () => ((await readModule()) ? undefined : measureFreshness(ctx))],
         ['intake', () => intake(stack!)],
-        ['reads', () => reads(stackReadTarget(stack!), '', !args.quick)],
+        [
+          'reads',
+          async () => {
+            await quiet();
+            await reads(stackReadTarget(stack!), '', !args.quick);
+          },
+        ],
         ['processing', () => measureProcessing(ctx)],
       ];
       for (const [name, step] of steps) {
