@@ -8,7 +8,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@booking/contracts';
-import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, type BookingRateLimiter, type Logger, type Service } from '@booking/service-kit';
+import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, type BookingRateLimiter, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
 import { createSocketGuard } from './subscriptions/guard.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import { operationLimitsOf, type GatewayConfig } from './config.ts';
@@ -99,12 +99,23 @@ function graphqlHandler(server: ApolloServer<Context>, contextOf: (req: Request)
   };
 }
 
+/** REST routes the gateway serves in process instead of through another service (embedded mode). */
+export interface InProcessRoutes {
+  /** The REST reads; over HTTP from the events service's routes when not given. */
+  reads?: RestReads;
+  /**
+   * `POST /api/book` as the bookings service serves it (its own route, with
+   * the same CORS answers), instead of the gateway's route over GraphQL.
+   */
+  book?: PlainRoute;
+}
+
 /**
  * `rateLimiter` counts booking requests (Redis in stack mode, in process in
- * embedded mode); `restReads` answers the REST reads (the events service's
- * routes over HTTP unless given: embedded mode reads them in process).
+ * embedded mode).
  */
-export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: BookingRateLimiter, restReads: RestReads = httpRestReads(config.EVENTS_URL)): Service & { port(): number } {
+export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: BookingRateLimiter, inProcess: InProcessRoutes = {}): Service & { port(): number } {
+  const restReads = inProcess.reads ?? httpRestReads(config.EVENTS_URL);
   const limits = operationLimitsOf(config);
   const verifier = createVerifier(config, { onRefused: (reason) => security.refused(`token_${reason}`) });
   const identify = (authorization: unknown) => callerFrom(verifier, authorization);
@@ -206,6 +217,7 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
       ];
       // GraphQL over POST first, past no other route: on-sale reads arrive by the thousand per second.
       app.post('/graphql', cors, ...graphql);
+      if (inProcess.book) app.post('/api/book', inProcess.book);
       app.use(async (req, res, next) => {
         const handled = await handleHealth(req, res, async () => ({
           gateway: started,

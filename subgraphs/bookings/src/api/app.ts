@@ -36,7 +36,7 @@ export interface BookingsApiDeps extends IntakeDeps, Omit<BookingResolverDeps, '
   close: () => Promise<void>;
 }
 
-export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): number } {
+export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): number; restRoutes: ReturnType<typeof restBookingRoutes> } {
   let http: Awaited<ReturnType<typeof createGraphQLHttpServer<Context>>> | null = null;
   let boundPort = deps.port;
   const updates = createHub<BookingStatusMessage>();
@@ -50,8 +50,16 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
     log: deps.log,
   });
   const intake = createIntake(deps);
+  /** `POST /api/book` and its preflight: served here, and in process by the embedded gateway. */
+  const restRoutes = restBookingRoutes(
+    intake,
+    { verifier: deps.verifier, actForBodyUser: deps.restActsForBodyUser, limiter: deps.rateLimiter, clientAddress: clientAddressOf(deps.trustedProxies) },
+    deps.corsOrigins,
+    deps.log,
+  );
   return {
     port: () => boundPort,
+    restRoutes,
     async start() {
       await feed.start();
       const schema = buildSubgraphSchema({ typeDefs: bookingsTypeDefs, resolvers: createResolvers({ ...deps, updates }, intake) as GraphQLResolverMap<unknown> });
@@ -68,12 +76,7 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
         // Nothing reads cache hints or traces of this subgraph; both plugins
         // visit every resolved field.
         plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
-        routes: restBookingRoutes(
-          intake,
-          { verifier: deps.verifier, actForBodyUser: deps.restActsForBodyUser, limiter: deps.rateLimiter, clientAddress: clientAddressOf(deps.trustedProxies) },
-          deps.corsOrigins,
-          deps.log,
-        ),
+        routes: restRoutes,
       });
       boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'bookings subgraph listening');
