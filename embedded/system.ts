@@ -25,6 +25,9 @@ import { createEventsApi, createMemoryReadStore, createProjector, createSqlTruth
 import type { EmbeddedConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 
+/** Requests the in-process worker decides per transaction. */
+const EMBEDDED_WORKER_BATCH = 500;
+
 /**
  * The whole system in one process: the same gateway, subgraph servers,
  * worker, relay and projector as in stack mode, over PGlite (PostgreSQL in
@@ -71,7 +74,8 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           locks: createMemoryLockService(),
           topics,
           log: roleLog('worker'),
-          batchSize: WORKER_DEFAULTS.WORKER_BATCH_SIZE,
+          // PGlite runs each statement on this thread: smaller transactions keep requests waiting less.
+          batchSize: EMBEDDED_WORKER_BATCH,
           lockTtlMs: WORKER_DEFAULTS.LOCK_TTL_MS,
           lockPrefix: '',
           sweepIntervalMs: WORKER_DEFAULTS.EXPIRY_SWEEP_MS,
