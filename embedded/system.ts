@@ -122,7 +122,8 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           // REST in process: no loopback HTTP call per read, and a booking
           // taken by the bookings service's own route, as NGINX routes it in
           // stack mode, rather than through two GraphQL executions.
-          { reads: events.restReads, book: bookings.restRoutes['POST /api/book'] },
+          // GraphQL reaches the subgraphs without HTTP too.
+          { reads: events.restReads, book: bookings.restRoutes['POST /api/book'], subgraphs: { bookings: bookings.graphql, events: events.graphql } },
         ),
       );
       gatewayPort = gateway.port();

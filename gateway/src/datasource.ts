@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import type { GraphQLPost } from '@booking/service-kit';
 import type { GatewayContext } from './context.ts';
 
 export interface SubgraphClient extends GraphQLDataSource<GatewayContext> {
@@ -16,13 +17,14 @@ export interface SubgraphClient extends GraphQLDataSource<GatewayContext> {
  * parses cache-control headers no one here uses; in profiles of the intake
  * path that plumbing cost more than the subgraph call itself.
  * `headers(context)` is the one place that says what a subgraph learns about
- * the caller.
+ * the caller. `inProcess`, when given, answers instead of HTTP.
  */
-export function createSubgraphClient(url: string, headers: (context: GatewayContext) => Record<string, string>): SubgraphClient {
+export function createSubgraphClient(url: string, headers: (context: GatewayContext) => Record<string, string>, inProcess?: GraphQLPost): SubgraphClient {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'fifo' });
-  const post = (body: string, extra: Record<string, string>) =>
+  const overHttp = (payload: object, extra: Record<string, string>) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const body = JSON.stringify(payload);
       const req = http.request(
         {
           host: target.hostname,
@@ -43,10 +45,13 @@ export function createSubgraphClient(url: string, headers: (context: GatewayCont
       req.end(body);
     });
 
+  // A subgraph in the same process (embedded mode) is called without HTTP.
+  const post = inProcess ?? overHttp;
+
   return {
     async process({ request, context }) {
       const { http: _http, ...payload } = request;
-      const { status, text } = await post(JSON.stringify(payload), headers(context as GatewayContext));
+      const { status, text } = await post(payload, headers(context as GatewayContext));
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -62,6 +67,7 @@ export function createSubgraphClient(url: string, headers: (context: GatewayCont
       return body;
     },
     async warm(connections) {
+      if (inProcess) return;
       const probe = () =>
         new Promise<void>((resolve) => {
           const req = http.request({ host: target.hostname, port: target.port, path: '/healthz', agent }, (res) => {

@@ -8,7 +8,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@booking/contracts';
-import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, type BookingRateLimiter, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
+import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
 import { createSocketGuard } from './subscriptions/guard.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import { operationLimitsOf, type GatewayConfig } from './config.ts';
@@ -99,7 +99,7 @@ function graphqlHandler(server: ApolloServer<Context>, contextOf: (req: Request)
   };
 }
 
-/** REST routes the gateway serves in process instead of through another service (embedded mode). */
+/** What the gateway serves in process instead of through another service (embedded mode). */
 export interface InProcessRoutes {
   /** The REST reads; over HTTP from the events service's routes when not given. */
   reads?: RestReads;
@@ -108,6 +108,8 @@ export interface InProcessRoutes {
    * the same CORS answers), instead of the gateway's route over GraphQL.
    */
   book?: PlainRoute;
+  /** Subgraphs answered in process, by name, instead of over HTTP. */
+  subgraphs?: Record<string, GraphQLPost>;
 }
 
 /**
@@ -127,7 +129,7 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      const client = createSubgraphClient(urls[name] ?? url!, callerHeaders);
+      const client = createSubgraphClient(urls[name] ?? url!, callerHeaders, inProcess.subgraphs?.[name]);
       clients.push(client);
       return client;
     },

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -36,6 +36,9 @@ export function formatError(log: Logger) {
     return { ...formatted, extensions: { ...extensions, code } };
   };
 }
+
+/** A GraphQL POST (its JSON body and headers) answered without HTTP: status and body text. */
+export type GraphQLPost = (body: object, headers: Record<string, string>) => Promise<{ status: number; text: string }>;
 
 export interface GraphQLHttpServerOptions<C extends BaseContext> {
   schema: GraphQLSchema;
@@ -89,6 +92,24 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
     server,
     /** Open subscription sockets and streams. */
     subscribers: subscriptions.size,
+    /**
+     * A GraphQL POST answered in process, as /graphql answers it over HTTP
+     * (same context, plugins and errors): for a caller in the same process.
+     */
+    post: (async (body, headers) => {
+      const map = new HeaderMap();
+      for (const [name, value] of Object.entries(headers)) map.set(name.toLowerCase(), value);
+      map.set('content-type', 'application/json');
+      const response = await apollo.executeHTTPGraphQLRequest({
+        // As the body would arrive as JSON: a field that is undefined is absent.
+        httpGraphQLRequest: { method: 'POST', headers: map, search: '', body: Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) },
+        context: async () => opts.context({ headers: Object.fromEntries(map) }),
+      });
+      let text = '';
+      if (response.body.kind === 'complete') text = response.body.string;
+      else for await (const chunk of response.body.asyncIterator) text += chunk;
+      return { status: response.status ?? 200, text };
+    }) as GraphQLPost,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       // After every route the caller added to `app`: anything else is a JSON 404, not Express's HTML page.
       app.use((_req, res) => void res.status(404).json({ message: 'no such route', code: ErrorCode.NOT_FOUND }));

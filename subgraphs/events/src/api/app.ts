@@ -7,7 +7,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { isId } from '@booking/booking-core';
 import { ErrorCode, SeatStatusMessageSchema, topicNames, type SeatStatusMessage } from '@booking/contracts';
-import { ANONYMOUS, authenticate, createGraphQLHttpServer, plainCors, sendJsonText, type PlainRoute, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type Service, type Verifier } from '@booking/service-kit';
+import { ANONYMOUS, authenticate, createGraphQLHttpServer, plainCors, sendJsonText, type PlainRoute, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type GraphQLPost, type Service, type Verifier } from '@booking/service-kit';
 import type { Context } from '../context.ts';
 import type { MemoryReadStore } from '../memory-store.ts';
 import { createReadViews } from '../views.ts';
@@ -73,7 +73,7 @@ function restReadRoutes(views: ReturnType<typeof createReadViews>, origins: read
   };
 }
 
-export function createEventsApi(deps: EventsApiDeps): Service & { port(): number; restReads: { events(): Promise<string>; event(id: string): Promise<string | null> } } {
+export function createEventsApi(deps: EventsApiDeps): Service & { port(): number; graphql: GraphQLPost; restReads: { events(): Promise<string>; event(id: string): Promise<string | null> } } {
   const views = createReadViews(deps.store);
   let http: Awaited<ReturnType<typeof createGraphQLHttpServer<Context>>> | null = null;
   let boundPort = deps.port;
@@ -91,6 +91,11 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
     port: () => boundPort,
     /** The REST read bodies, for a gateway in the same process (embedded mode). */
     restReads: { events: () => views.restEvents(), event: (id: string) => views.restEvent(id) },
+    /** /graphql in process, for a gateway in the same process (embedded mode); once started. */
+    graphql: (body, headers) => {
+      if (!http) throw new Error('the events subgraph is not started');
+      return http.post(body, headers);
+    },
     async start() {
       await feed.start();
       http = await createGraphQLHttpServer<Context>({
