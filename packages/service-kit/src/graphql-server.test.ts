@@ -1,0 +1,41 @@
+import { createRequire } from 'node:module';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGraphQLHttpServer } from './graphql-server.ts';
+
+// The CommonJS build of graphql, as @apollo/server loads it: a schema from the ESM build is another realm's.
+const { buildSchema } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+describe('GraphQL server: a POST answered in process', () => {
+  const schema = buildSchema('type Query { who: String }');
+  // The resolver answers with the context built from the headers.
+  schema.getQueryType()!.getFields().who!.resolve = (_root, _args, ctx: { who: string | null }) => ctx.who;
+  let server: Awaited<ReturnType<typeof createGraphQLHttpServer<{ who: string | null }>>>;
+  beforeAll(async () => {
+    server = await createGraphQLHttpServer<{ who: string | null }>({
+      schema,
+      log: pino({ level: 'silent' }),
+      readiness: async () => ({}),
+      context: (req) => ({ who: typeof req.headers.authorization === 'string' ? req.headers.authorization : null }),
+      plugins: [],
+    });
+  });
+  afterAll(() => server?.stop());
+
+  it('builds the context from the headers given and answers as /graphql would', async () => {
+    const res = await server.post({ query: '{ who }' }, { Authorization: 'Bearer t' });
+    expect(res).toEqual({ status: 200, text: expect.any(String) });
+    expect(JSON.parse(res.text)).toEqual({ data: { who: 'Bearer t' } });
+  });
+
+  it('treats an undefined field as absent, as it would be in JSON', async () => {
+    const res = await server.post({ query: '{ who }', operationName: undefined, variables: undefined }, {});
+    expect(JSON.parse(res.text)).toEqual({ data: { who: null } });
+  });
+
+  it('refuses what /graphql refuses, with the same status', async () => {
+    const res = await server.post({ query: '{ nope }' }, {});
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
