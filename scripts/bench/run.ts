@@ -222,6 +222,8 @@ async function main() {
   const stop = async () => {
     await stack?.stop().catch((error: Error) => say(`stack stop failed: ${error.message}`));
     stack = undefined;
+    // Embedded mode has no pipeline to wait for.
+    quiet = async () => undefined;
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().finally(() => process.exit(130)));
   try {
