@@ -38,4 +38,16 @@ describe('GraphQL server: a POST answered in process', () => {
     expect(res.status).toBe(400);
     expect(JSON.parse(res.text).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
+
+  it('rejects listening on a port already taken, and nothing else throws', async () => {
+    const port = await server.listen(0, '127.0.0.1');
+    const second = await createGraphQLHttpServer<{ who: string | null }>({ schema, log: pino({ level: 'silent' }), readiness: async () => ({}), context: () => ({ who: null }) });
+    try {
+      await expect(second.listen(port, '127.0.0.1')).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      // An 'error' event nobody listens to would surface as an uncaught exception by now.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await second.stop();
+    }
+  });
 });

@@ -86,6 +86,9 @@ export function serveWebSockets<E extends SocketExtra>(deps: WebSocketTransportD
   };
   const wss = new WebSocketServer({ server: deps.httpServer, path: deps.path ?? '/graphql', maxPayload: 64 * 1024, handleProtocols, ...(deps.verifyClient ? { verifyClient: deps.verifyClient } : {}) });
   wss.on('connection', serve);
+  // The server's own errors (a port already taken) are re-emitted here; its
+  // owner answers them where it listens, so they must not crash the process.
+  wss.on('error', (err) => log.debug({ err }, 'HTTP server error, seen by the subscription socket server'));
 
   return {
     /** Open sockets, for metrics and leak checks. */
