@@ -99,11 +99,11 @@ export async function measureProcessing({ stack, kafka, figure, notes, say, seat
   say(`processing: creating ${EVENT} with ${n} seats`);
   const seatIds = await createEvent(stack, EVENT, n);
   if (seatIds.length < n) throw new Error(`only ${seatIds.length} AVAILABLE seats in ${EVENT}`);
+  // Whatever earlier scenarios left must be through first.
+  await settle(stack, kafka);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    // Whatever earlier scenarios left must be through first.
-    await settle(stack, kafka);
     await stack.kill('worker');
     const producer = createProducer(kafka);
     await producer.connect();

@@ -111,9 +111,9 @@ function table(): string[] {
 // ---------------------------------------------------------------- scenarios
 
 let nginxPrefix = '';
-let quiet: () => Promise<void> = async () => undefined;
-async function loadFigures(name: string, spec: LoadSpec, p99Bound: number, baselineRps: number | null, ratioBound: number | null): Promise<LoadResult> {
-  await quiet();
+/** `settled`: waits until the stack's pipeline has nothing left from earlier loads (stack mode only). */
+async function loadFigures(name: string, spec: LoadSpec, p99Bound: number, baselineRps: number | null, ratioBound: number | null, settled?: () => Promise<void>): Promise<LoadResult> {
+  await settled?.();
   say(`${name}: warm-up ${opts.warmup} s`);
   await closedLoop(spec, opts.connections, opts.warmup);
   say(`${name}: closed loop ${opts.duration} s at ${opts.connections} connections`);
@@ -154,13 +154,13 @@ async function firstBurst(stack: Stack) {
   figure(`First burst after start, GraphQL requestBooking, ${opts.connections} connections: max latency`, burst.max, 'ms', { atMost: 1000 });
 }
 
-async function intake(stack: Stack) {
+async function intake(stack: Stack, settled: () => Promise<void>) {
   const baseline = await startBaseline(serviceEnv().kafkaBrokers, `${stack.name}.baseline-requests`);
   try {
-    const base = await loadFigures('Baseline (Express + kafkajs send)', restBooking(baseline.url, callers), Infinity, null, null);
+    const base = await loadFigures('Baseline (Express + kafkajs send)', restBooking(baseline.url, callers), Infinity, null, null, settled);
     rows.at(-1)!.target = '';
-    await loadFigures('Intake POST /api/book', restBooking(stack.url, callers), 50, base.rps, 1.5);
-    await loadFigures('Intake GraphQL requestBooking', graphqlBooking(stack.url, callers), 100, base.rps, 0.5);
+    await loadFigures('Intake POST /api/book', restBooking(stack.url, callers), 50, base.rps, 1.5, settled);
+    await loadFigures('Intake GraphQL requestBooking', graphqlBooking(stack.url, callers), 100, base.rps, 0.5, settled);
   } finally {
     await baseline.stop();
   }
@@ -222,8 +222,6 @@ async function main() {
   const stop = async () => {
     await stack?.stop().catch((error: Error) => say(`stack stop failed: ${error.message}`));
     stack = undefined;
-    // Embedded mode has no pipeline to wait for.
-    quiet = async () => undefined;
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().finally(() => process.exit(130)));
   try {
@@ -237,7 +235,7 @@ async function main() {
       const ctx = { stack, kafka, figure, notes, say, seats: opts.seats, samples: args.quick ? 3 : 5 };
       // Each load starts on a quiet pipeline, as the baseline's does: the
       // worker and projector are not still working off the previous load.
-      quiet = async () => {
+      const settled = async () => {
         const waited = await settle(stack!, kafka);
         say(waited === null ? 'the pipeline did not settle within 120 s' : `pipeline settled after ${fmt(waited / 1000, 1)} s`);
       };
@@ -246,11 +244,11 @@ async function main() {
         ['intake', () => firstBurst(stack!)],
         // The read module measures freshness itself when present.
         ['freshness', async () => ((await readModule()) ? undefined : measureFreshness(ctx))],
-        ['intake', () => intake(stack!)],
+        ['intake', () => intake(stack!, settled)],
         [
           'reads',
           async () => {
-            await quiet();
+            await settled();
             await reads(stackReadTarget(stack!), '', !args.quick);
           },
         ],
