@@ -18,6 +18,9 @@
  *               (scripts/bench/reads.ts when present)
  *   freshness   a booking's way into the REST and GraphQL seat maps
  *   embedded    the intake figures of `npm start` (embedded mode)
+ *
+ * BENCH_APP_ENV='{"WORKER_FETCH_WAIT_MS":"0"}' adds settings to every app
+ * process's environment, to compare one setting in alternating runs.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -144,7 +147,7 @@ async function loadFigures(name: string, spec: LoadSpec, p99Bound: number, basel
 }
 
 /** Production settings, with the development key so the benchmark can sign its callers' tokens. */
-const APP_ENV = { NODE_ENV: 'production', JWT_SECRET: DEV_JWT.secret, LOG_LEVEL: 'warn' };
+const APP_ENV = { NODE_ENV: 'production', JWT_SECRET: DEV_JWT.secret, LOG_LEVEL: 'warn', ...JSON.parse(process.env.BENCH_APP_ENV ?? '{}') };
 let callers: Callers;
 
 /** The first requests a fresh stack gets: no connection pool or code path is warm yet. */

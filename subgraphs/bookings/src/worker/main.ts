@@ -11,7 +11,13 @@ await runService('booking-worker', async () => {
   const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const bus = createKafkaBus(createKafka('booking-worker', config.KAFKA_BROKERS, log), log, {
-    consumer: { sessionTimeout: 10_000, heartbeatInterval: 3_000, maxBytesPerPartition: 4 * 1024 * 1024, retry: { initialRetryTime: 200, retries: 10 } },
+    consumer: {
+      ...(config.WORKER_FETCH_WAIT_MS > 0 ? { minBytes: 512 * 1024, maxWaitTimeInMs: config.WORKER_FETCH_WAIT_MS } : {}),
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      retry: { initialRetryTime: 200, retries: 10 },
+    },
     partitionsConsumedConcurrently: 2,
   });
   const worker = createBookingWorker({
