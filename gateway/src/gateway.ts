@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
@@ -8,7 +8,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@booking/contracts';
-import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
+import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, plainCors, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
 import { createSocketGuard } from './subscriptions/guard.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import { operationLimitsOf, type GatewayConfig } from './config.ts';
@@ -18,6 +18,7 @@ import { createSubgraphClient, type SubgraphClient } from './datasource.ts';
 import { limitRules, operationGuard, parseOptions } from './limits.ts';
 import { metricsHandler, security } from './metrics.ts';
 import { bookingRateLimit } from './rate-limit.ts';
+import { graphqlPostRoute, sendAnswer, type AnswerGraphQL } from './graphql-post.ts';
 import { createReadCache, type ReadCache } from './read-cache.ts';
 import { httpRestReads, restRouter, type Execute, type RestReads } from './rest.ts';
 import { webRouter } from './web.ts';
@@ -55,47 +56,30 @@ const shareableAnswers: ApolloServerPlugin<Context> = {
 };
 
 /**
- * The cache key of a request whose answer may be shared (ADR 0012): an
- * anonymous JSON POST, keyed by what Apollo reads from it (the body, and
- * Accept for the response's media type). Null for anything else.
+ * Apollo's HTTP handling of one GraphQL request whose body is read (as its
+ * express integration does it), with anonymous queries' answers shared
+ * through `cache` under the key the route gave.
  */
-function sharedReadKey(req: Request): string | null {
-  if (req.method !== 'POST' || req.headers.authorization !== undefined) return null;
-  if ((req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') return null;
-  const body = req.body as { query?: unknown } | undefined;
-  if (typeof body !== 'object' || body === null || typeof body.query !== 'string') return null;
-  return `${req.headers.accept ?? ''}\n${JSON.stringify(body)}`;
-}
-
-/**
- * GraphQL over HTTP: Apollo's HTTP handling (as its express integration
- * does it), with anonymous queries' answers shared through `cache`.
- */
-function graphqlHandler(server: ApolloServer<Context>, contextOf: (req: Request) => Promise<Context>, cache: ReadCache) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const answer = await cache.answer(sharedReadKey(req), async () => {
-        const headers = new HeaderMap();
-        for (const [name, value] of Object.entries(req.headers)) {
-          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-        }
-        const query = req.url.indexOf('?');
-        const httpGraphQLRequest = { method: req.method.toUpperCase(), headers, search: query >= 0 ? req.url.slice(query) : '', body: req.body as unknown };
-        const marks = { shareable: false };
-        const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => ({ ...(await contextOf(req)), answer: marks }) });
-        let body = '';
-        if (response.body.kind === 'complete') body = response.body.string;
-        else for await (const chunk of response.body.asyncIterator) body += chunk;
-        const status = response.status ?? 200;
-        const sent = { status, headers: [...response.headers, ['content-length', String(Buffer.byteLength(body))]] as [string, string][], body };
-        return { response: sent, shareable: status === 200 && marks.shareable };
-      });
-      for (const [name, value] of answer.headers) res.setHeader(name, value);
-      res.statusCode = answer.status;
-      res.end(answer.body);
-    } catch (error) {
-      next(error);
-    }
+function graphqlAnswer(server: ApolloServer<Context>, contextOf: (req: IncomingMessage) => Promise<Context>, cache: ReadCache): AnswerGraphQL {
+  return async (req, res, body, key) => {
+    const answer = await cache.answer(key, async () => {
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const url = req.url ?? '';
+      const query = url.indexOf('?');
+      const httpGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: query >= 0 ? url.slice(query) : '', body };
+      const marks = { shareable: false };
+      const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => ({ ...(await contextOf(req)), answer: marks }) });
+      let text = '';
+      if (response.body.kind === 'complete') text = response.body.string;
+      else for await (const chunk of response.body.asyncIterator) text += chunk;
+      const status = response.status ?? 200;
+      const sent = { status, headers: [...response.headers, ['content-length', String(Buffer.byteLength(text))]] as [string, string][], body: text };
+      return { response: sent, shareable: status === 200 && marks.shareable };
+    });
+    sendAnswer(res, answer);
   };
 }
 
@@ -141,7 +125,9 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUSTED_PROXIES);
   const clientAddress = clientAddressOf(config.TRUSTED_PROXIES);
-  const httpServer = http.createServer(app);
+  // POST /graphql with a JSON body is answered before express once started (graphqlPostRoute).
+  let graphqlPost: PlainRoute | null = null;
+  const httpServer = http.createServer((req, res) => (graphqlPost && req.method === 'POST' && req.url === '/graphql' ? void graphqlPost(req, res) : app(req, res)));
   // NGINX keeps idle upstream connections for 60 s (nginx/templates); Node's
   // default 5 s would close them under it and a reused one answers with a
   // reset, which NGINX turns into a 502 for a POST.
@@ -212,13 +198,24 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
       started = true;
       const cors = corsHandler(corsOrigins(config));
       const refused = (problem: { code: string }) => security.refused(problem.code.toLowerCase());
+      const answer = graphqlAnswer(server, async (req) => ({ caller: await identify(req.headers.authorization), clientIp: clientAddress(req) }), readCache);
       const graphql = [
         express.json({ limit: config.MAX_BODY_BYTES }),
-        graphqlHandler(server, async (req) => ({ caller: await identify(req.headers.authorization), clientIp: clientAddress(req) }), readCache),
+        (req: Request, res: Response, next: NextFunction) => void answer(req, res, req.body, null).catch(next),
         jsonErrors(log, 'graphql', refused),
       ];
-      // GraphQL over POST first, past no other route: on-sale reads arrive by the thousand per second.
-      app.post('/graphql', cors, ...graphql);
+      graphqlPost = graphqlPostRoute({
+        answer,
+        cache: readCache,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        cors: plainCors(corsOrigins(config)).wrap,
+        fallback: app,
+        onProblem: (problem, error) => {
+          if (problem.status >= 500) return log.error({ err: error, method: 'POST', path: '/graphql' }, 'request failed');
+          refused(problem);
+          log.debug({ code: problem.code, method: 'POST', path: '/graphql' }, 'request refused');
+        },
+      });
       if (inProcess.book) app.post('/api/book', inProcess.book);
       app.use(async (req, res, next) => {
         const handled = await handleHealth(req, res, async () => ({

@@ -66,20 +66,26 @@ export function createReadCache({ ttlMs, maxBytes, now = Date.now }: ReadCacheOp
     bytes += entry.bytes;
   }
 
+  /** The answer kept for `key` if it is still fresh, without running anything. */
+  function kept(key: string): SentResponse | null {
+    const entry = ttlMs > 0 ? entries.get(key) : undefined;
+    if (!entry || now() - entry.startedAt >= ttlMs) return null;
+    counts.hit++;
+    return entry.response;
+  }
+
   return {
     /** Cache activity since start: served from a kept answer, from a running one, or executed. */
     counts: () => ({ ...counts }),
+    kept,
     /**
      * The answer for `key`: kept, running, or produced now by `run`. A null
      * key (not cacheable) always runs.
      */
     async answer(key: string | null, run: () => Promise<Produced>): Promise<SentResponse> {
       if (key === null || ttlMs <= 0) return (await run()).response;
-      const entry = entries.get(key);
-      if (entry && now() - entry.startedAt < ttlMs) {
-        counts.hit++;
-        return entry.response;
-      }
+      const fresh = kept(key);
+      if (fresh) return fresh;
       const inFlight = running.get(key);
       if (inFlight) {
         const produced = await inFlight.catch(() => null);

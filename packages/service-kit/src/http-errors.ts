@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ErrorCode } from '@booking/contracts';
 import type { Logger } from './logger.ts';
+import { sendJsonText } from './cors.ts';
 
 export interface HttpProblem {
   status: number;
@@ -46,7 +47,10 @@ export function jsonErrors(log: Logger, shape: 'rest' | 'graphql', onRefused?: (
       log.debug({ code: problem.code, method: req.method, path: req.path }, 'request refused');
     }
     if (res.headersSent) return void res.end();
-    const { status, code, message } = problem;
-    res.status(status).json(shape === 'rest' ? { message, code } : { errors: [{ message, extensions: { code } }] });
+    sendJsonText(res, problem.status, problemText(problem, shape));
   };
 }
+
+/** The JSON body of a refusal: `{ message, code }` (REST) or a GraphQL response with the code in `extensions`. */
+export const problemText = ({ code, message }: HttpProblem, shape: 'rest' | 'graphql') =>
+  JSON.stringify(shape === 'rest' ? { message, code } : { errors: [{ message, extensions: { code } }] });
