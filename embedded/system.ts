@@ -108,7 +108,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
         }),
       );
       const events = await run(
-        createEventsApi({ store, readiness: () => ({ readModel: true }), bus, topicPrefix: '', log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', corsOrigins: [], close: async () => undefined }),
+        createEventsApi({ store, readiness: () => ({ readModel: true }), bus, topicPrefix: '', log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', corsOrigins: corsOrigins(config), close: async () => undefined }),
       );
       const gateway = await run(
         createGateway(
@@ -119,11 +119,11 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           },
           roleLog('gateway'),
           rateLimiter,
-          // REST in process: no loopback HTTP call per read, and a booking
-          // taken by the bookings service's own route, as NGINX routes it in
-          // stack mode, rather than through two GraphQL executions.
-          // GraphQL reaches the subgraphs without HTTP too.
-          { reads: events.restReads, book: bookings.restRoutes['POST /api/book'], subgraphs: { bookings: bookings.graphql, events: events.graphql } },
+          // REST as NGINX routes it in stack mode: the reads and bookings
+          // answered by the events and bookings services' own routes, here
+          // in process (no loopback HTTP call, no GraphQL execution per
+          // request). GraphQL reaches the subgraphs without HTTP too.
+          { routes: { ...events.restRoutes, ...bookings.restRoutes }, subgraphs: { bookings: bookings.graphql, events: events.graphql } },
         ),
       );
       gatewayPort = gateway.port();

@@ -8,7 +8,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@booking/contracts';
-import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, plainCors, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
+import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, plainCors, plainRoutes, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
 import { createSocketGuard } from './subscriptions/guard.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import { operationLimitsOf, type GatewayConfig } from './config.ts';
@@ -20,7 +20,7 @@ import { metricsHandler, security } from './metrics.ts';
 import { bookingRateLimit } from './rate-limit.ts';
 import { graphqlPostRoute, sendAnswer, type AnswerGraphQL } from './graphql-post.ts';
 import { createReadCache, type ReadCache } from './read-cache.ts';
-import { httpRestReads, restRouter, type Execute, type RestReads } from './rest.ts';
+import { httpRestReads, restRouter, type Execute } from './rest.ts';
 import { webRouter } from './web.ts';
 
 /** Subgraph connections opened per subgraph before serving (NGINX keeps 64 to the gateway). */
@@ -85,13 +85,12 @@ function graphqlAnswer(server: ApolloServer<Context>, contextOf: (req: IncomingM
 
 /** What the gateway serves in process instead of through another service (embedded mode). */
 export interface InProcessRoutes {
-  /** The REST reads; over HTTP from the events service's routes when not given. */
-  reads?: RestReads;
   /**
-   * `POST /api/book` as the bookings service serves it (its own route, with
-   * the same CORS answers), instead of the gateway's route over GraphQL.
+   * Routes of the other services answered here on plain node:http, before
+   * express, as NGINX routes them to those services in stack mode (the
+   * REST reads, `POST /api/book`); `'METHOD /path'` or `'METHOD /dir/*'`.
    */
-  book?: PlainRoute;
+  routes?: Record<string, PlainRoute>;
   /** Subgraphs answered in process, by name, instead of over HTTP. */
   subgraphs?: Record<string, GraphQLPost>;
 }
@@ -101,7 +100,7 @@ export interface InProcessRoutes {
  * embedded mode).
  */
 export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: BookingRateLimiter, inProcess: InProcessRoutes = {}): Service & { port(): number } {
-  const restReads = inProcess.reads ?? httpRestReads(config.EVENTS_URL);
+  const restReads = httpRestReads(config.EVENTS_URL);
   const limits = operationLimitsOf(config);
   const verifier = createVerifier(config, { onRefused: (reason) => security.refused(`token_${reason}`) });
   const identify = (authorization: unknown) => callerFrom(verifier, authorization);
@@ -125,9 +124,10 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUSTED_PROXIES);
   const clientAddress = clientAddressOf(config.TRUSTED_PROXIES);
-  // POST /graphql with a JSON body is answered before express once started (graphqlPostRoute).
-  let graphqlPost: PlainRoute | null = null;
-  const httpServer = http.createServer((req, res) => (graphqlPost && req.method === 'POST' && req.url === '/graphql' ? void graphqlPost(req, res) : app(req, res)));
+  // Answered before express; POST /graphql joins them once started (graphqlPostRoute).
+  const routes: Record<string, PlainRoute> = { ...inProcess.routes };
+  const serve = plainRoutes(routes, app);
+  const httpServer = http.createServer((req, res) => void serve(req, res));
   // NGINX keeps idle upstream connections for 60 s (nginx/templates); Node's
   // default 5 s would close them under it and a reused one answers with a
   // reset, which NGINX turns into a 502 for a POST.
@@ -204,7 +204,7 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
         (req: Request, res: Response, next: NextFunction) => void answer(req, res, req.body, null).catch(next),
         jsonErrors(log, 'graphql', refused),
       ];
-      graphqlPost = graphqlPostRoute({
+      routes['POST /graphql'] = graphqlPostRoute({
         answer,
         cache: readCache,
         maxBodyBytes: config.MAX_BODY_BYTES,
@@ -216,7 +216,6 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
           log.debug({ code: problem.code, method: 'POST', path: '/graphql' }, 'request refused');
         },
       });
-      if (inProcess.book) app.post('/api/book', inProcess.book);
       app.use(async (req, res, next) => {
         const handled = await handleHealth(req, res, async () => ({
           gateway: started,

@@ -94,7 +94,7 @@ describe('POST /graphql on plain node:http', () => {
     const big = JSON.stringify({ query: `{ a }`, pad: 'x'.repeat(2000) });
     const declared = await post(big);
     expect(declared.status).toBe(413);
-    expect((await declared.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await declared.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
     const chunks = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));

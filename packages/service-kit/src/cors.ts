@@ -33,6 +33,23 @@ export function corsHandler(origins: readonly string[] | '*'): RequestHandler {
 /** A route answered with plain node:http (GraphQLHttpServerOptions.routes). */
 export type PlainRoute = (req: IncomingMessage, res: ServerResponse) => unknown;
 
+/**
+ * Serves `routes` on plain node:http and anything else with `fallback`
+ * (express): a route is `'METHOD /path'` exactly, or `'METHOD /dir/*'` for
+ * every path one level under `/dir/`; the query string is not matched.
+ * Routes added to the object later are served too.
+ */
+export function plainRoutes(routes: Record<string, PlainRoute>, fallback: PlainRoute): PlainRoute {
+  return (req, res) => {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query >= 0 ? url.slice(0, query) : url;
+    const slash = path.lastIndexOf('/');
+    const route = routes[`${req.method} ${path}`] ?? (slash > 0 ? routes[`${req.method} ${path.slice(0, slash)}/*`] : undefined);
+    return route ? route(req, res) : fallback(req, res);
+  };
+}
+
 /** JSON text sent as it is, with its length. */
 export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });

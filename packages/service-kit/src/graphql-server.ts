@@ -9,7 +9,7 @@ import { ErrorCode } from '@booking/contracts';
 import type { Logger } from './logger.ts';
 import { handleHealth, type Readiness } from './health.ts';
 import { jsonErrors } from './http-errors.ts';
-import type { PlainRoute } from './cors.ts';
+import { plainRoutes, type PlainRoute } from './cors.ts';
 import { serveSubscriptions, type RequestHeaders } from './subscription-transports.ts';
 
 /**
@@ -62,14 +62,8 @@ export interface GraphQLHttpServerOptions<C extends BaseContext> {
 export async function createGraphQLHttpServer<C extends BaseContext>(opts: GraphQLHttpServerOptions<C>) {
   const app = express();
   app.disable('x-powered-by');
-  const routes = opts.routes ?? {};
-  const server = http.createServer((req, res) => {
-    const path = req.url?.split('?')[0] ?? '';
-    const slash = path.lastIndexOf('/');
-    const route = routes[`${req.method} ${path}`] ?? (slash > 0 ? routes[`${req.method} ${path.slice(0, slash)}/*`] : undefined);
-    if (route) void route(req, res);
-    else app(req, res);
-  });
+  const serve = plainRoutes(opts.routes ?? {}, app);
+  const server = http.createServer((req, res) => void serve(req, res));
   // Callers (NGINX, the gateway) keep idle connections for up to 60 s: the
   // default 5 s would close them under them, and a request on a reset one fails.
   server.keepAliveTimeout = 65_000;

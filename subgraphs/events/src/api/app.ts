@@ -42,7 +42,7 @@ const UNAVAILABLE = JSON.stringify({ message: 'the service could not answer; try
  * `GET /api/events` and `GET /api/events/:id` of the original REST API, as
  * ready JSON text per event version, on plain node:http with the gateway's
  * CORS answers: NGINX routes them here (docs/adr/0011), and the gateway
- * forwards them here in embedded mode.
+ * serves them in process in embedded mode.
  */
 function restReadRoutes(views: ReturnType<typeof createReadViews>, origins: readonly string[] | '*'): Record<string, PlainRoute> {
   const cors = plainCors(origins);
@@ -73,8 +73,9 @@ function restReadRoutes(views: ReturnType<typeof createReadViews>, origins: read
   };
 }
 
-export function createEventsApi(deps: EventsApiDeps): Service & { port(): number; graphql: GraphQLPost; restReads: { events(): Promise<string>; event(id: string): Promise<string | null> } } {
+export function createEventsApi(deps: EventsApiDeps): Service & { port(): number; graphql: GraphQLPost; restRoutes: Record<string, PlainRoute> } {
   const views = createReadViews(deps.store);
+  const restRoutes = restReadRoutes(views, deps.corsOrigins);
   let http: Awaited<ReturnType<typeof createGraphQLHttpServer<Context>>> | null = null;
   let boundPort = deps.port;
   const changes = createHub<SeatStatusMessage>();
@@ -89,8 +90,8 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
   });
   return {
     port: () => boundPort,
-    /** The REST read bodies, for a gateway in the same process (embedded mode). */
-    restReads: { events: () => views.restEvents(), event: (id: string) => views.restEvent(id) },
+    /** The REST read routes, for a gateway in the same process to serve (embedded mode). */
+    restRoutes,
     /** /graphql in process, for a gateway in the same process (embedded mode); once started. */
     graphql: (body, headers) => {
       if (!http) throw new Error('the events subgraph is not started');
@@ -109,7 +110,7 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
           const identity = (await authenticate(deps.verifier, req.headers.authorization)) ?? ANONYMOUS;
           return { ...identity, log: deps.log, store: deps.store, views };
         },
-        routes: restReadRoutes(views, deps.corsOrigins),
+        routes: restRoutes,
       });
       boundPort = await http.listen(deps.port, deps.host);
       deps.log.info({ port: boundPort }, 'events subgraph listening');
