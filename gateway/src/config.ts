@@ -49,6 +49,11 @@ export const gatewaySettings = {
    * the read model's own delay (docs/adr/0012).
    */
   GRAPHQL_READ_CACHE_MS: env.int(250, 0),
+  /**
+   * How long past GRAPHQL_READ_CACHE_MS an answer is still served while one
+   * execution refreshes it, in ms (0: requests wait for the new answer).
+   */
+  GRAPHQL_READ_CACHE_STALE_MS: env.int(250, 0),
   /** Bytes of shared answers kept at most. */
   GRAPHQL_READ_CACHE_MAX_BYTES: env.int(64 * 1024 * 1024, 0),
   /** GraphiQL at GET /graphql and the schema at /graphql/schema.graphql (unset: on, except with NODE_ENV=production). */

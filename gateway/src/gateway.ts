@@ -153,7 +153,7 @@ export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: 
       shareableAnswers,
     ],
   });
-  const readCache = createReadCache({ ttlMs: config.GRAPHQL_READ_CACHE_MS, maxBytes: config.GRAPHQL_READ_CACHE_MAX_BYTES });
+  const readCache = createReadCache({ ttlMs: config.GRAPHQL_READ_CACHE_MS, staleMs: config.GRAPHQL_READ_CACHE_STALE_MS, maxBytes: config.GRAPHQL_READ_CACHE_MAX_BYTES });
   let started = false;
   let boundPort = config.PORT;
 

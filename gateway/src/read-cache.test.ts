@@ -19,7 +19,7 @@ describe('read cache', () => {
     expect((await cache.answer('k', run)).body).toBe('v1');
     time.advance(1);
     expect((await cache.answer('k', run)).body).toBe('v2');
-    expect(cache.counts()).toEqual({ hit: 1, shared: 0, miss: 2 });
+    expect(cache.counts()).toEqual({ hit: 1, shared: 0, miss: 2, stale: 0 });
   });
 
   it('runs once for identical requests that arrive while it runs', async () => {
@@ -34,7 +34,7 @@ describe('read cache', () => {
     release();
     expect((await all).map((r) => r.body)).toEqual(['one', 'one', 'one']);
     expect(runs).toBe(1);
-    expect(cache.counts()).toEqual({ hit: 0, shared: 2, miss: 1 });
+    expect(cache.counts()).toEqual({ hit: 0, shared: 2, miss: 1, stale: 0 });
   });
 
   it('keeps nothing that is not shareable, and does not hand it to waiting requests', async () => {
@@ -47,6 +47,38 @@ describe('read cache', () => {
     expect((await waiting).map((r) => r.body)).toEqual(['error', 'own']);
     expect((await cache.answer('k', async () => (runs++, answer('again')))).body).toBe('again');
     expect(runs).toBe(3);
+  });
+
+  it('serves an answer up to staleMs past its ttl while one execution refreshes it', async () => {
+    const time = clock();
+    const cache = createReadCache({ ttlMs: 250, staleMs: 250, maxBytes: 1e6, now: time.now });
+    let runs = 0;
+    let release = () => {};
+    const run = () => new Promise<Produced>((resolve) => (runs++, (release = () => resolve(answer(`v${runs}`)))));
+    const first = cache.answer('k', run);
+    release();
+    expect((await first).body).toBe('v1');
+    time.advance(300);
+    // Past the ttl: the old answer at once, and one refresh for all of them.
+    expect((await cache.answer('k', run)).body).toBe('v1');
+    expect((await cache.answer('k', run)).body).toBe('v1');
+    expect(runs).toBe(2);
+    release();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect((await cache.answer('k', run)).body).toBe('v2');
+    expect(runs).toBe(2);
+    // Its ttl counts from when the refresh started; past ttl + staleMs, requests wait again.
+    time.advance(250);
+    expect((await cache.answer('k', run)).body).toBe('v2');
+    expect(runs).toBe(3);
+    time.advance(600);
+    // That refresh still runs: this request waits for it rather than serving v2.
+    const waited = cache.answer('k', run);
+    release();
+    expect((await waited).body).toBe('v3');
+    expect(runs).toBe(3);
+    expect(cache.counts()).toMatchObject({ stale: 3, miss: 1, shared: 1 });
   });
 
   it('always runs a request without a key, and nothing when the ttl is 0', async () => {

@@ -14,6 +14,11 @@ export interface Produced {
 export interface ReadCacheOptions {
   /** How long an answer is served to others after its execution started, in ms; 0 turns the cache off. */
   ttlMs: number;
+  /**
+   * How long past `ttlMs` an answer is still served, while one execution
+   * refreshes it, in ms; 0 makes requests past the ttl wait for a new one.
+   */
+  staleMs?: number;
   /** Bytes of answers kept at most (bodies counted as UTF-16 text). */
   maxBytes: number;
   now?: () => number;
@@ -39,11 +44,11 @@ interface Entry {
  * only if its execution started later, so what one gateway serves never
  * moves backwards. Staleness is bounded by `ttlMs` plus one execution.
  */
-export function createReadCache({ ttlMs, maxBytes, now = Date.now }: ReadCacheOptions) {
+export function createReadCache({ ttlMs, staleMs = 0, maxBytes, now = Date.now }: ReadCacheOptions) {
   const entries = new Map<string, Entry>();
   const running = new Map<string, Promise<Produced>>();
   let bytes = 0;
-  const counts = { hit: 0, shared: 0, miss: 0 };
+  const counts = { hit: 0, shared: 0, miss: 0, stale: 0 };
 
   const drop = (key: string, entry: Entry) => {
     entries.delete(key);
@@ -59,7 +64,7 @@ export function createReadCache({ ttlMs, maxBytes, now = Date.now }: ReadCacheOp
     // Oldest first: expired ones, then as many of the rest as the bound needs.
     const t = now();
     for (const [k, e] of entries) {
-      if (bytes + entry.bytes <= maxBytes && t - e.startedAt < ttlMs) break;
+      if (bytes + entry.bytes <= maxBytes && t - e.startedAt < ttlMs + staleMs) break;
       drop(k, e);
     }
     entries.set(key, entry);
@@ -72,6 +77,20 @@ export function createReadCache({ ttlMs, maxBytes, now = Date.now }: ReadCacheOp
     if (!entry || now() - entry.startedAt >= ttlMs) return null;
     counts.hit++;
     return entry.response;
+  }
+
+  /** Runs `run` as the execution others with `key` wait for, and keeps its answer if shareable. */
+  async function execute(key: string, run: () => Promise<Produced>): Promise<Produced> {
+    const startedAt = now();
+    const produced = run();
+    running.set(key, produced);
+    try {
+      const result = await produced;
+      if (result.shareable) keep(key, result.response, startedAt);
+      return result;
+    } finally {
+      running.delete(key);
+    }
   }
 
   return {
@@ -87,6 +106,12 @@ export function createReadCache({ ttlMs, maxBytes, now = Date.now }: ReadCacheOp
       const fresh = kept(key);
       if (fresh) return fresh;
       const inFlight = running.get(key);
+      const old = entries.get(key);
+      if (old && now() - old.startedAt < ttlMs + staleMs) {
+        counts.stale++;
+        if (!inFlight) void execute(key, run).catch(() => undefined);
+        return old.response;
+      }
       if (inFlight) {
         const produced = await inFlight.catch(() => null);
         // An answer for that caller alone (say, an error) is not given to the others waiting: they run themselves.
@@ -97,16 +122,7 @@ export function createReadCache({ ttlMs, maxBytes, now = Date.now }: ReadCacheOp
         return (await run()).response;
       }
       counts.miss++;
-      const startedAt = now();
-      const produced = run();
-      running.set(key, produced);
-      try {
-        const result = await produced;
-        if (result.shareable) keep(key, result.response, startedAt);
-        return result.response;
-      } finally {
-        running.delete(key);
-      }
+      return (await execute(key, run)).response;
     },
   };
 }
