@@ -39,6 +39,28 @@ describe('GraphQL server: a POST answered in process', () => {
     expect(JSON.parse(res.text).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('answers a JSON POST over HTTP, and refuses a body that is not JSON with BAD_USER_INPUT', async () => {
+    const own = await createGraphQLHttpServer<{ who: string | null }>({
+      schema,
+      log: pino({ level: 'silent' }),
+      readiness: async () => ({}),
+      context: (req) => ({ who: typeof req.headers.authorization === 'string' ? req.headers.authorization : null }),
+    });
+    const url = `http://127.0.0.1:${await own.listen(0, '127.0.0.1')}/graphql`;
+    try {
+      const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer h' }, body: '{"query":"{ who }"}' });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ data: { who: 'Bearer h' } });
+      const bad = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ errors: [{ message: 'body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
+      const big = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ who }', pad: 'x'.repeat(70_000) }) });
+      expect(big.status).toBe(413);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('rejects listening on a port already taken, and nothing else throws', async () => {
     const port = await server.listen(0, '127.0.0.1');
     const second = await createGraphQLHttpServer<{ who: string | null }>({ schema, log: pino({ level: 'silent' }), readiness: async () => ({}), context: () => ({ who: null }) });

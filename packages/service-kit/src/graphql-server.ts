@@ -8,8 +8,9 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { ErrorCode } from '@booking/contracts';
 import type { Logger } from './logger.ts';
 import { handleHealth, type Readiness } from './health.ts';
-import { jsonErrors } from './http-errors.ts';
-import { plainRoutes, type PlainRoute } from './cors.ts';
+import { jsonErrors, problemText, type HttpProblem } from './http-errors.ts';
+import { INTERNAL_PROBLEM, isPlainJson, parseJsonBody, readBodyText } from './json-body.ts';
+import { plainRoutes, sendJsonText, type PlainRoute } from './cors.ts';
 import { serveSubscriptions, type RequestHeaders } from './subscription-transports.ts';
 
 /**
@@ -37,6 +38,9 @@ export function formatError(log: Logger) {
   };
 }
 
+/** Largest request body /graphql reads. */
+const MAX_BODY_BYTES = 64 * 1024;
+
 /** A GraphQL POST (its JSON body and headers) answered without HTTP: status and body text. */
 export type GraphQLPost = (body: object, headers: Record<string, string>) => Promise<{ status: number; text: string }>;
 
@@ -62,7 +66,8 @@ export interface GraphQLHttpServerOptions<C extends BaseContext> {
 export async function createGraphQLHttpServer<C extends BaseContext>(opts: GraphQLHttpServerOptions<C>) {
   const app = express();
   app.disable('x-powered-by');
-  const serve = plainRoutes(opts.routes ?? {}, app);
+  const routes: Record<string, PlainRoute> = { ...opts.routes };
+  const serve = plainRoutes(routes, app);
   const server = http.createServer((req, res) => void serve(req, res));
   // Callers (NGINX, the gateway) keep idle connections for up to 60 s: the
   // default 5 s would close them under them, and a request on a reset one fails.
@@ -79,8 +84,49 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
     if (!(await handleHealth(req, res, opts.readiness))) next();
   });
   const subscriptions = serveSubscriptions({ server, schema: opts.schema, context: opts.context, log: opts.log });
-  app.use('/graphql', express.json({ limit: '64kb' }), subscriptions.sse, expressMiddleware(apollo, { context: async ({ req }) => opts.context(req) }));
+  app.use('/graphql', express.json({ limit: MAX_BODY_BYTES }), subscriptions.sse, expressMiddleware(apollo, { context: async ({ req }) => opts.context(req) }));
   app.use(jsonErrors(opts.log, 'graphql'));
+
+  /** Runs one request whose body is read, as Apollo's express integration would. */
+  async function execute(method: string, headers: Record<string, string | string[] | undefined>, search: string, body: unknown) {
+    const map = new HeaderMap();
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) map.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers: map, search, body },
+      context: async () => opts.context({ headers: Object.fromEntries(map) }),
+    });
+    let text = '';
+    if (response.body.kind === 'complete') text = response.body.string;
+    else for await (const chunk of response.body.asyncIterator) text += chunk;
+    return { status: response.status ?? 200, headers: response.headers, text };
+  }
+
+  // Queries and mutations with a plain JSON body skip express and body-parser
+  // (the gateway calls this for every operation); subscriptions over SSE and
+  // anything else POSTed here go on to express.
+  const refuse = (res: http.ServerResponse, problem: HttpProblem, error?: unknown) => {
+    if (problem.status >= 500) opts.log.error({ err: error }, 'request failed');
+    if (res.headersSent) return void res.end();
+    sendJsonText(res, problem.status, problemText(problem, 'graphql'));
+  };
+  routes['POST /graphql'] = async (req, res) => {
+    if (!isPlainJson(req) || (req.headers.accept ?? '').includes('text/event-stream')) return app(req, res);
+    const text = await readBodyText(req, MAX_BODY_BYTES);
+    if (typeof text !== 'string') return refuse(res, text);
+    const body = parseJsonBody(text);
+    if (!('json' in body)) return refuse(res, body);
+    try {
+      const url = req.url ?? '';
+      const query = url.indexOf('?');
+      const answer = await execute('POST', req.headers, query >= 0 ? url.slice(query) : '', body.json);
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      res.setHeader('content-length', Buffer.byteLength(answer.text));
+      res.statusCode = answer.status;
+      res.end(answer.text);
+    } catch (error) {
+      refuse(res, INTERNAL_PROBLEM, error);
+    }
+  };
   return {
     app,
     server,
@@ -91,18 +137,10 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
      * (same context, plugins and errors): for a caller in the same process.
      */
     post: (async (body, headers) => {
-      const map = new HeaderMap();
-      for (const [name, value] of Object.entries(headers)) map.set(name.toLowerCase(), value);
-      map.set('content-type', 'application/json');
-      const response = await apollo.executeHTTPGraphQLRequest({
-        // As the body would arrive as JSON: a field that is undefined is absent.
-        httpGraphQLRequest: { method: 'POST', headers: map, search: '', body: Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) },
-        context: async () => opts.context({ headers: Object.fromEntries(map) }),
-      });
-      let text = '';
-      if (response.body.kind === 'complete') text = response.body.string;
-      else for await (const chunk of response.body.asyncIterator) text += chunk;
-      return { status: response.status ?? 200, text };
+      // As the body would arrive as JSON: a field that is undefined is absent.
+      const json = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+      const { status, text } = await execute('POST', { ...headers, 'content-type': 'application/json' }, '', json);
+      return { status, text };
     }) as GraphQLPost,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       // After every route the caller added to `app`: anything else is a JSON 404, not Express's HTML page.

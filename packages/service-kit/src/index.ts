@@ -4,6 +4,7 @@ export * from './health.ts';
 export * from './kafka.ts';
 export * from './graphql-server.ts';
 export * from './http-errors.ts';
+export * from './json-body.ts';
 export * from './bus.ts';
 export * from './kafka-bus.ts';
 export * from './memory-bus.ts';
