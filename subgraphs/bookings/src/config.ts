@@ -11,8 +11,8 @@ import { bookingRateLimits, common, cors, env, jwt, jwtProblems, kafka, loadConf
  * WORKER_FETCH_WAIT_MS: how long the broker may hold the worker's fetch to
  * gather a fuller batch (it answers at once when half a megabyte is there).
  * Under intake load 50 ms cut the worker's and PostgreSQL's CPU per request
- * from 0.87 to 0.32 ms and raised POST /api/book from 0.34-0.42x to
- * 0.51-0.54x the baseline in alternating runs of
+ * from 0.87 to 0.32 ms and raised POST /api/book from 0.51-0.64x to
+ * 0.76-0.80x the baseline's requests/s in alternating runs of
  * `npm run bench -- --only intake --no-write`; a quiet booking waits up to
  * that long before it is decided.
  */
