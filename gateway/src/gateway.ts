@@ -2,13 +2,13 @@ import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@booking/contracts';
-import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, plainCors, plainRoutes, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
+import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, plainCors, plainRoutes, runHttpGraphQL, sendResponse, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
 import { createSocketGuard } from './subscriptions/guard.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import { operationLimitsOf, type GatewayConfig } from './config.ts';
@@ -18,7 +18,7 @@ import { createSubgraphClient, type SubgraphClient } from './datasource.ts';
 import { limitRules, operationGuard, parseOptions } from './limits.ts';
 import { metricsHandler, security } from './metrics.ts';
 import { bookingRateLimit } from './rate-limit.ts';
-import { graphqlPostRoute, sendAnswer, type AnswerGraphQL } from './graphql-post.ts';
+import { graphqlPostRoute, type AnswerGraphQL } from './graphql-post.ts';
 import { createReadCache, type ReadCache } from './read-cache.ts';
 import { httpRestReads, restRouter, type Execute } from './rest.ts';
 import { webRouter } from './web.ts';
@@ -56,30 +56,18 @@ const shareableAnswers: ApolloServerPlugin<Context> = {
 };
 
 /**
- * Apollo's HTTP handling of one GraphQL request whose body is read (as its
- * express integration does it), with anonymous queries' answers shared
- * through `cache` under the key the route gave.
+ * Apollo's HTTP handling of one GraphQL request whose body is read, with
+ * anonymous queries' answers shared through `cache` under the key the
+ * route gave.
  */
 function graphqlAnswer(server: ApolloServer<Context>, contextOf: (req: IncomingMessage) => Promise<Context>, cache: ReadCache): AnswerGraphQL {
   return async (req, res, body, key) => {
     const answer = await cache.answer(key, async () => {
-      const headers = new HeaderMap();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const url = req.url ?? '';
-      const query = url.indexOf('?');
-      const httpGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: query >= 0 ? url.slice(query) : '', body };
       const marks = { shareable: false };
-      const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => ({ ...(await contextOf(req)), answer: marks }) });
-      let text = '';
-      if (response.body.kind === 'complete') text = response.body.string;
-      else for await (const chunk of response.body.asyncIterator) text += chunk;
-      const status = response.status ?? 200;
-      const sent = { status, headers: [...response.headers, ['content-length', String(Buffer.byteLength(text))]] as [string, string][], body: text };
-      return { response: sent, shareable: status === 200 && marks.shareable };
+      const response = await runHttpGraphQL(server, req, body, async () => ({ ...(await contextOf(req)), answer: marks }));
+      return { response, shareable: response.status === 200 && marks.shareable };
     });
-    sendAnswer(res, answer);
+    sendResponse(res, answer);
   };
 }
 

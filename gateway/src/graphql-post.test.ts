@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { plainCors, type HttpProblem } from '@booking/service-kit';
-import { graphqlPostRoute, sendAnswer, type AnswerGraphQL } from './graphql-post.ts';
+import { plainCors, sendResponse, type HttpProblem } from '@booking/service-kit';
+import { graphqlPostRoute, type AnswerGraphQL } from './graphql-post.ts';
 import { createReadCache } from './read-cache.ts';
 
 describe('POST /graphql on plain node:http', () => {
@@ -21,7 +21,7 @@ describe('POST /graphql on plain node:http', () => {
         const text = JSON.stringify({ data: { run: calls.length } });
         return { response: { status: 200, headers: [['content-type', 'application/json']], body: text }, shareable: key !== null };
       })
-      .then((sent) => sendAnswer(res, sent));
+      .then((sent) => sendResponse(res, sent));
   const route = graphqlPostRoute({
     answer,
     cache,

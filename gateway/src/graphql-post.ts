@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INTERNAL_PROBLEM, parseJsonBody, isPlainJson, problemText, readBodyText, sendJsonText, type HttpProblem, type PlainRoute } from '@booking/service-kit';
-import type { ReadCache, SentResponse } from './read-cache.ts';
+import { INTERNAL_PROBLEM, isPlainJson, parseJsonBody, readBodyText, sendGraphQLProblem, sendResponse, type HttpProblem, type PlainRoute } from '@booking/service-kit';
+import type { ReadCache } from './read-cache.ts';
 
 /** Runs one GraphQL request whose body is read; `key` names the answer in the read cache (null: not shareable). */
 export type AnswerGraphQL = (req: IncomingMessage, res: ServerResponse, body: unknown, key: string | null) => Promise<void>;
@@ -17,12 +17,6 @@ export interface GraphQLPostOptions {
   onProblem: (problem: HttpProblem, error?: unknown) => void;
 }
 
-export function sendAnswer(res: ServerResponse, answer: SentResponse) {
-  for (const [name, value] of answer.headers) res.setHeader(name, value);
-  res.statusCode = answer.status;
-  res.end(answer.body);
-}
-
 /**
  * `POST /graphql` with a JSON body on plain node:http, before express: CORS
  * as express's routes answer it, the body read once, and an anonymous read
@@ -33,8 +27,7 @@ export function sendAnswer(res: ServerResponse, answer: SentResponse) {
 export function graphqlPostRoute({ answer, cache, maxBodyBytes, cors, fallback, onProblem }: GraphQLPostOptions): PlainRoute {
   const refuse = (res: ServerResponse, problem: HttpProblem, error?: unknown) => {
     onProblem(problem, error);
-    if (res.headersSent) return void res.end();
-    sendJsonText(res, problem.status, problemText(problem, 'graphql'));
+    sendGraphQLProblem(res, problem);
   };
   const route = cors(async (req, res) => {
     const text = await readBodyText(req, maxBodyBytes);
@@ -42,7 +35,7 @@ export function graphqlPostRoute({ answer, cache, maxBodyBytes, cors, fallback, 
     // The key: the body as sent and whatever else changes the answer (Accept, for the response's media type).
     const key = req.headers.authorization === undefined ? `${req.headers.accept ?? ''}\n${text}` : null;
     const kept = key === null ? null : cache.kept(key);
-    if (kept) return sendAnswer(res, kept);
+    if (kept) return sendResponse(res, kept);
     const body = parseJsonBody(text);
     if (!('json' in body)) return refuse(res, body);
     try {

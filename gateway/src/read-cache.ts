@@ -1,9 +1,4 @@
-/** An answer as sent: status, headers and the body text. */
-export interface SentResponse {
-  status: number;
-  headers: [string, string][];
-  body: string;
-}
+import type { SentResponse } from '@booking/service-kit';
 
 /** What running a request gave, and whether it may be shared with other anonymous callers. */
 export interface Produced {

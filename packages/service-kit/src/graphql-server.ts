@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -44,6 +44,50 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** A GraphQL POST (its JSON body and headers) answered without HTTP: status and body text. */
 export type GraphQLPost = (body: object, headers: Record<string, string>) => Promise<{ status: number; text: string }>;
 
+/** An answer as sent: status, headers (with the length) and the body text. */
+export interface SentResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/**
+ * One GraphQL request whose body is already read, through Apollo's HTTP
+ * handling as its express integration runs it; `context` gets the request's
+ * headers with lower-case names.
+ */
+export async function runHttpGraphQL<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  req: { method?: string; url?: string; headers: Record<string, string | string[] | undefined> },
+  body: unknown,
+  context: (headers: IncomingHttpHeaders) => Promise<C>,
+): Promise<SentResponse> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: (req.method ?? 'POST').toUpperCase(), headers, search: query >= 0 ? url.slice(query) : '', body },
+    context: () => context(Object.fromEntries(headers)),
+  });
+  let text = '';
+  if (response.body.kind === 'complete') text = response.body.string;
+  else for await (const chunk of response.body.asyncIterator) text += chunk;
+  return { status: response.status ?? 200, headers: [...response.headers, ['content-length', String(Buffer.byteLength(text))]], body: text };
+}
+
+export function sendResponse(res: http.ServerResponse, answer: SentResponse) {
+  for (const [name, value] of answer.headers) res.setHeader(name, value);
+  res.statusCode = answer.status;
+  res.end(answer.body);
+}
+
+/** A refusal in the GraphQL shape (`errors[0].extensions.code`), or the end of an answer already started. */
+export function sendGraphQLProblem(res: http.ServerResponse, problem: HttpProblem) {
+  if (res.headersSent) return void res.end();
+  sendJsonText(res, problem.status, problemText(problem, 'graphql'));
+}
+
 export interface GraphQLHttpServerOptions<C extends BaseContext> {
   schema: GraphQLSchema;
   /** Built from the request's headers, or a socket's upgrade headers and `connection_init` payload. */
@@ -87,27 +131,14 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
   app.use('/graphql', express.json({ limit: MAX_BODY_BYTES }), subscriptions.sse, expressMiddleware(apollo, { context: async ({ req }) => opts.context(req) }));
   app.use(jsonErrors(opts.log, 'graphql'));
 
-  /** Runs one request whose body is read, as Apollo's express integration would. */
-  async function execute(method: string, headers: Record<string, string | string[] | undefined>, search: string, body: unknown) {
-    const map = new HeaderMap();
-    for (const [name, value] of Object.entries(headers)) if (value !== undefined) map.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers: map, search, body },
-      context: async () => opts.context({ headers: Object.fromEntries(map) }),
-    });
-    let text = '';
-    if (response.body.kind === 'complete') text = response.body.string;
-    else for await (const chunk of response.body.asyncIterator) text += chunk;
-    return { status: response.status ?? 200, headers: response.headers, text };
-  }
+  const contextOf = (headers: IncomingHttpHeaders) => Promise.resolve(opts.context({ headers }));
 
   // Queries and mutations with a plain JSON body skip express and body-parser
   // (the gateway calls this for every operation); subscriptions over SSE and
   // anything else POSTed here go on to express.
   const refuse = (res: http.ServerResponse, problem: HttpProblem, error?: unknown) => {
     if (problem.status >= 500) opts.log.error({ err: error }, 'request failed');
-    if (res.headersSent) return void res.end();
-    sendJsonText(res, problem.status, problemText(problem, 'graphql'));
+    sendGraphQLProblem(res, problem);
   };
   routes['POST /graphql'] = async (req, res) => {
     if (!isPlainJson(req) || (req.headers.accept ?? '').includes('text/event-stream')) return app(req, res);
@@ -116,13 +147,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
     const body = parseJsonBody(text);
     if (!('json' in body)) return refuse(res, body);
     try {
-      const url = req.url ?? '';
-      const query = url.indexOf('?');
-      const answer = await execute('POST', req.headers, query >= 0 ? url.slice(query) : '', body.json);
-      for (const [name, value] of answer.headers) res.setHeader(name, value);
-      res.setHeader('content-length', Buffer.byteLength(answer.text));
-      res.statusCode = answer.status;
-      res.end(answer.text);
+      sendResponse(res, await runHttpGraphQL(apollo, req, body.json, contextOf));
     } catch (error) {
       refuse(res, INTERNAL_PROBLEM, error);
     }
@@ -139,8 +164,8 @@ export async function createGraphQLHttpServer<C extends BaseContext>(opts: Graph
     post: (async (body, headers) => {
       // As the body would arrive as JSON: a field that is undefined is absent.
       const json = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-      const { status, text } = await execute('POST', { ...headers, 'content-type': 'application/json' }, '', json);
-      return { status, text };
+      const answer = await runHttpGraphQL(apollo, { headers: { ...headers, 'content-type': 'application/json' } }, json, contextOf);
+      return { status: answer.status, text: answer.body };
     }) as GraphQLPost,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       // After every route the caller added to `app`: anything else is a JSON 404, not Express's HTML page.
