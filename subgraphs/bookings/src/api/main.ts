@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { topicNames } from '@booking/contracts';
-import { corsOrigins, createKafka, createKafkaBus, createLogger, createRedisRateLimiter, createVerifier, runService } from '@booking/service-kit';
+import { corsOrigins, createKafka, createKafkaBus, createLogger, LIVE_READER_CONSUMER, createRedisRateLimiter, createVerifier, runService } from '@booking/service-kit';
 import { holdBounds, loadApiConfig } from '../config.ts';
 import {
   createBatchingPublisher,
@@ -20,7 +20,7 @@ await runService('bookings-api', async () => {
   // Auto-pipelining: the pending records of concurrent requests go to Redis in one write.
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
   const bus = createKafkaBus(createKafka('bookings-api', config.KAFKA_BROKERS, log), log, {
-    consumer: { maxWaitTimeInMs: 20, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+    consumer: LIVE_READER_CONSUMER,
   });
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const publisher = createBatchingPublisher(bus, topics.bookingRequests);

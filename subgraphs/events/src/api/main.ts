@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@booking/contracts';
-import { corsOrigins, createKafka, createKafkaBus, createLogger, createVerifier, runService } from '@booking/service-kit';
+import { corsOrigins, createKafka, createKafkaBus, createLogger, LIVE_READER_CONSUMER, createVerifier, runService } from '@booking/service-kit';
 import { loadEventsApiConfig } from '../config.ts';
 import { createLiveReadModel } from '../live-model.ts';
 import { createEventsApi, createMongoReadStore } from '../index.ts';
@@ -12,7 +12,7 @@ await runService('events-api', async () => {
   const mongo = new MongoClient(config.MONGO_URL, { maxPoolSize: 20 });
   const durable = createMongoReadStore(mongo.db(config.MONGO_DB));
   const bus = createKafkaBus(createKafka('events-api', config.KAFKA_BROKERS, log), log, {
-    consumer: { maxWaitTimeInMs: 20, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+    consumer: LIVE_READER_CONSUMER,
   });
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const model = createLiveReadModel({
