@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.ts'],
+          setupFiles: ['tests/e2e/setup.ts'],
           environment: 'node',
           // Each file starts its own stack of processes; two at once would
           // starve a 2-core machine and make timings meaningless.

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { freePort, LOAD_TEST_LIMITS, ROOT } from './stack.ts';
+import { trackStop } from './cleanup.ts';
 import { GiveUp, waitFor } from './wait.ts';
 
 export interface Embedded {
@@ -43,21 +44,29 @@ export async function startEmbedded(name: string, opts: { dataDir?: string; env?
   child.stderr.pipe(out);
   let exited: number | null | undefined;
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
+  const stop = async () => {
+    untrack();
+    if (exited === undefined) child.kill('SIGTERM');
+    return exit;
+  };
+  const untrack = trackStop(stop);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (exited !== undefined) throw new GiveUp(`embedded mode exited with ${exited} before it was ready; see ${logDir}/embedded.log`);
-      const res = await fetch(`${url}/readyz`).catch(() => null);
-      return res?.ok;
-    },
-    { timeoutMs: 60_000, intervalMs: 100, what: `embedded mode to be ready (log: ${logDir}/embedded.log)` },
-  );
+  try {
+    await waitFor(
+      async () => {
+        if (exited !== undefined) throw new GiveUp(`embedded mode exited with ${exited} before it was ready; see ${logDir}/embedded.log`);
+        const res = await fetch(`${url}/readyz`).catch(() => null);
+        return res?.ok;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: `embedded mode to be ready (log: ${logDir}/embedded.log)` },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     url,
     graphqlUrl: `${url}/graphql`,
-    async stop() {
-      if (exited === undefined) child.kill('SIGTERM');
-      return exit;
-    },
+    stop,
   };
 }

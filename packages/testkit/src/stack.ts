@@ -9,6 +9,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { createDatabase, dropDatabase } from '../../../prisma/migrate.ts';
 import { setup } from '../../../scripts/lib/setup.ts';
+import { trackStop } from './cleanup.ts';
 import { GiveUp, waitFor } from './wait.ts';
 
 /** The repository's root directory. */
@@ -174,7 +175,10 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
   const nginxPrefix = `${logDir}/nginx`;
   const nginx = `${ROOT}scripts/services/nginx-instance.sh`;
   const all: Role[] = ['bookings', 'events', 'worker', 'relay', 'projector', 'gateway'];
+  let stopped = false;
   const stop = async () => {
+    stopped = true;
+    untrack();
     await run(nginx, ['stop', nginxPrefix]).catch(() => undefined);
     await Promise.all(
       [...procs.values(), ...extras].map(async (child) => {
@@ -193,6 +197,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
   };
 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const untrack = trackStop(stop);
   try {
     for (const role of ['bookings', 'events'] as Role[]) spawnRole(role);
     await Promise.all(['bookings', 'events'].map((r) => ready(r as Role)));
@@ -205,6 +210,10 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
   }
   const url = `http://127.0.0.1:${ports.nginx}`;
   await waitFor(async () => (await fetch(`${url}/api/events`)).ok, { what: 'nginx to proxy the gateway' });
+  if (stopped) {
+    await stop(); // stopStacks ran while this stack was starting: NGINX may have started after it
+    throw new Error(`stack ${id} was stopped while starting`);
+  }
 
   return {
     name: id,
