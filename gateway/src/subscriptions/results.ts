@@ -123,8 +123,7 @@ export function createSharedResults(deps: SharedResultsDeps) {
               if (!(error instanceof SlowConsumerError)) throw error;
               // Ends this subscriber alone, with a reason, after what it already has.
               void source.return!();
-              const tooSlow: ExecutionResult = { errors: [new GraphQLError(error.message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } })] };
-              return { value: tooSlow, done: false };
+              return { value: { errors: [error] }, done: false };
             }
           },
           async return() {

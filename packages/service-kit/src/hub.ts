@@ -1,11 +1,18 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@booking/contracts';
+
 /**
  * Fans values out to in-process subscribers by key (an event id, a booking
  * id, a shared subscription). Each subscriber has a bounded queue: one that
  * stops reading gets its subscription ended rather than holding memory or
  * delaying anyone else.
  */
-export class SlowConsumerError extends Error {
-  override name = 'SlowConsumerError';
+export class SlowConsumerError extends GraphQLError {
+  constructor(behind: number) {
+    // A stable code for the client, which may subscribe again; not an internal error of ours.
+    super(`subscriber fell ${behind} messages behind; subscribe again`, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
+    this.name = 'SlowConsumerError';
+  }
 }
 
 interface Listener<T> {
@@ -57,7 +64,7 @@ export function createHub<T>(maxQueue = 1_000) {
             wake = null;
             w({ value, done: false });
           } else if (queue.length >= maxQueue) {
-            failed = new SlowConsumerError(`subscriber fell ${maxQueue} messages behind`);
+            failed = new SlowConsumerError(maxQueue);
             close();
           } else queue.push(value);
         },
