@@ -200,6 +200,21 @@ export function lifecycleScenarios(mode: string, target: () => Target, ws: Retur
       expect((await api.raw(MINE, { first: 1000 }, 'pia')).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect((await api.raw(MINE, {}, 'nobody')).data).toEqual({ myBookings: [] });
     });
+
+    it('lists a request from the moment it is accepted, once, and decided once it is', async () => {
+      const eventId = await fresh();
+      const mine = async () => (await api.raw(MINE, { first: 10 }, 'uma')).data as { myBookings: { id: string; status: string }[] };
+      const older = await api.book('uma', eventId, ['S1']);
+      await api.settled('uma', older.id);
+      const b = await api.book('uma', eventId, ['S2']);
+      // Asked right away: the worker has usually not decided it yet.
+      expect((await mine()).myBookings.map((x) => x.id)).toEqual([b.id, older.id]);
+      await api.settled('uma', b.id);
+      expect((await mine()).myBookings).toEqual([
+        { id: b.id, status: 'CONFIRMED', cursor: expect.any(String) },
+        { id: older.id, status: 'CONFIRMED', cursor: expect.any(String) },
+      ]);
+    });
   });
 
   describe(`per-user limit and idempotency (${mode})`, () => {

@@ -33,6 +33,10 @@ export function createBookingReader(db: Db): BookingReader {
       });
       return rows.map(model);
     },
+    async withRows(ids) {
+      const rows = await db.booking.findMany({ where: { id: { in: ids } }, select: { id: true } });
+      return new Set(rows.map((r) => r.id));
+    },
   };
 }
 

@@ -16,7 +16,7 @@ import type { Context } from '../context.ts';
 import type { BookingModel } from './model.ts';
 import type { SeatCatalog } from './catalog.ts';
 import type { EventAdmin } from './event-admin.ts';
-import type { PendingStore } from './pending.ts';
+import { newestFirst, type PendingStore } from './pending.ts';
 import { followBookings } from './updates.ts';
 import type { Intake } from './intake.ts';
 
@@ -24,6 +24,8 @@ export interface BookingReader {
   byId(id: string): Promise<BookingModel | null>;
   /** A user's bookings, newest first, strictly after the cursor position. */
   ofUser(userId: string, first: number, after: { createdAt: Date; id: string } | null): Promise<BookingModel[]>;
+  /** Which of these bookings have rows (are decided). */
+  withRows(ids: string[]): Promise<Set<string>>;
 }
 
 export interface BookingResolverDeps {
@@ -60,6 +62,9 @@ function requireAdmin(ctx: Context): void {
 }
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+/** Largest `myBookings` page. */
+const MAX_PAGE = 100;
 
 const encodeCursor = (b: BookingModel) => Buffer.from(`${b.createdAt.toISOString()}|${b.id}`).toString('base64url');
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
@@ -126,6 +131,24 @@ export function createResolvers(deps: BookingResolverDeps, intake: Intake): Reso
     return latest;
   }
 
+  /**
+   * A page of the user's bookings with the requests not yet decided among
+   * them, by request time. Pending ones are looked up first and the rows
+   * read after the check of which are decided, so one decided in between is
+   * in the rows (and shown once), never missing from both.
+   */
+  async function page(userId: string, count: number, cursor: { createdAt: Date; id: string } | null, ctx: Context): Promise<BookingModel[]> {
+    const waiting = await deps.pending.ofUser(userId, MAX_PAGE);
+    const decided = waiting.length > 0 ? await bookings.withRows(waiting.map((b) => b.id)) : new Set<string>();
+    if (decided.size > 0) void deps.pending.forget(userId, [...decided]).catch((err: unknown) => ctx.log.warn({ err }, 'could not forget decided pending records'));
+    const rows = await bookings.ofUser(userId, count, cursor);
+    const shown = new Set(rows.map((b) => b.id));
+    const beyond = (b: BookingModel) =>
+      !cursor || b.createdAt.getTime() < cursor.createdAt.getTime() || (b.createdAt.getTime() === cursor.createdAt.getTime() && b.id < cursor.id);
+    const undecided = waiting.filter((b) => !decided.has(b.id) && !shown.has(b.id) && beyond(b));
+    return undecided.length === 0 ? rows : [...rows, ...undecided].sort(newestFirst).slice(0, count);
+  }
+
   const terminal = (status: BookingStatus) => status === 'REJECTED' || status === 'EXPIRED' || status === 'CANCELLED';
 
   return {
@@ -142,8 +165,8 @@ export function createResolvers(deps: BookingResolverDeps, intake: Intake): Reso
       async myBookings(_parent, { first, after }, ctx) {
         const userId = requireUser(ctx);
         const count = first ?? 20;
-        if (!Number.isInteger(count) || count < 1 || count > 100) throw badInput('first', 'first must be 1-100');
-        return bookings.ofUser(userId, count, after ? decodeCursor(after) : null);
+        if (!Number.isInteger(count) || count < 1 || count > MAX_PAGE) throw badInput('first', `first must be 1-${MAX_PAGE}`);
+        return page(userId, count, after ? decodeCursor(after) : null, ctx);
       },
     },
     Mutation: {

@@ -14,7 +14,7 @@ const intake = createIntake({
   catalog: { warm: async () => undefined, forget: () => undefined, check: async (eventId, seats) => (eventId === 'e1' && seats.every((s) => s === 'A1') ? null : { code: 'UNKNOWN_SEAT', message: 'no such seat' }) },
   publisher: { publish: async (m) => void published.push(m) },
   pending: createMemoryPendingStore(),
-  bookings: { byId: async () => null, ofUser: async () => [] },
+  bookings: { byId: async () => null, ofUser: async () => [], withRows: async () => new Set<string>() },
 });
 let url = '';
 const verifier = createVerifier({ NODE_ENV: 'test', JWT_SECRET: DEV_JWT.secret, JWT_ISSUER: DEV_JWT.issuer, JWT_AUDIENCE: DEV_JWT.audience, JWT_CLOCK_TOLERANCE_S: 30 });

@@ -137,8 +137,9 @@ export type Query = {
   /** A booking of the calling user (any booking for an admin). Null when no request with this id is known. */
   booking?: Maybe<Booking>;
   /**
-   * The caller's decided bookings, newest first: `first` of them (1-100) after
-   * the cursor `after` (the `cursor` of the last booking of the previous page).
+   * The caller's bookings, newest first by request time, requests not yet
+   * decided (PENDING) among them: `first` of them (1-100) after the cursor
+   * `after` (the `cursor` of the last booking of the previous page).
    */
   myBookings: Array<Booking>;
 };
