@@ -138,7 +138,11 @@ export function createResolvers(deps: BookingResolverDeps, intake: Intake): Reso
    * in the rows (and shown once), never missing from both.
    */
   async function page(userId: string, count: number, cursor: { createdAt: Date; id: string } | null, ctx: Context): Promise<BookingModel[]> {
-    const waiting = await deps.pending.ofUser(userId, MAX_PAGE);
+    // The pending records are best effort, as intake writes them: without them the decided bookings still list.
+    const waiting = await deps.pending.ofUser(userId, MAX_PAGE).catch((err: unknown) => {
+      ctx.log.warn({ err }, 'could not read pending records; listing decided bookings only');
+      return [];
+    });
     const decided = waiting.length > 0 ? await bookings.withRows(waiting.map((b) => b.id)) : new Set<string>();
     if (decided.size > 0) void deps.pending.forget(userId, [...decided]).catch((err: unknown) => ctx.log.warn({ err }, 'could not forget decided pending records'));
     const rows = await bookings.ofUser(userId, count, cursor);
