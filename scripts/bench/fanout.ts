@@ -429,7 +429,7 @@ async function main() {
   say('starting the stack');
   const stack = await startStack('fanout', { LOG_LEVEL: args['log-level'], NODE_OPTIONS: '--expose-gc' });
   report.stackName = stack.name;
-  const nginxPrefix = `${ROOT}.artifacts/e2e/${stack.name}/nginx`;
+  const nginxPrefix = stack.nginxPrefix;
   const wsUrl = `${stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`;
   const clock = await commitClock(stack);
   publisher = await bookingPublisher(stack);

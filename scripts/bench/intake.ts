@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { DEV_JWT } from '@booking/config';
 import { authorizations } from '@booking/testkit';
 import { SEED_EVENTS } from '../../prisma/seed.ts';
 import type { LoadSpec } from './load.ts';
@@ -10,6 +11,13 @@ export const INTAKE_EVENT = 'arena10k';
 const SEATS = SEED_EVENTS.find((e) => e.id === INTAKE_EVENT)!.seats.map((s) => s.id);
 const MUTATION = 'mutation($input: RequestBookingInput!) { requestBooking(input: $input) { id status } }';
 const seat = (i: number) => SEATS[i % SEATS.length]!;
+
+/**
+ * Settings of every app process a benchmark starts: production, with the
+ * development key so the benchmark can sign its callers' tokens, plus
+ * BENCH_APP_ENV (JSON), e.g. '{"WORKER_FETCH_WAIT_MS":"0"}' for an A/B run.
+ */
+export const BENCH_APP_ENV: Record<string, string> = { NODE_ENV: 'production', JWT_SECRET: DEV_JWT.secret, LOG_LEVEL: 'warn', ...JSON.parse(process.env.BENCH_APP_ENV ?? '{}') };
 
 /** Distinct users and their tokens, signed before a run (a request's setup cannot wait). */
 export interface Callers {

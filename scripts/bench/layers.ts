@@ -74,7 +74,7 @@ try {
     pending = other = 0;
     const a = cpuSnapshot();
     const r = await run(duration);
-    const u = cpuUsage(a, cpuSnapshot(), `${ROOT}.artifacts/e2e/${stack.name}/nginx`);
+    const u = cpuUsage(a, cpuSnapshot(), stack.nginxPrefix);
     process.stdout.write(
       `\n${layer.padEnd(8)} ${url}\n  ${r.requests.average.toFixed(0)} req/s, latency p50 ${r.latency.p50} p90 ${r.latency.p90} p99 ${r.latency.p99} max ${r.latency.max} ms, PENDING ${pending}, other ${other}${sample ? ` (${sample})` : ''}, errors ${r.errors}\n  CPU (machine ${u.machineCores.toFixed(2)} cores): ${u.groups
         .filter((g) => g.cores >= 0.02)

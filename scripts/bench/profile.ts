@@ -16,8 +16,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startStack, type Role, type Stack } from '@booking/testkit';
-import { DEV_JWT } from '@booking/config';
-import { graphqlBooking, restBooking, signCallers } from './intake.ts';
+import { BENCH_APP_ENV, graphqlBooking, restBooking, signCallers } from './intake.ts';
 import { closedLoop, type LoadSpec } from './load.ts';
 import { GRAPHQL_EVENTS, GRAPHQL_SEATMAP } from './reads.ts';
 
@@ -102,7 +101,7 @@ function summarize(file: string, top: number) {
 let stack: Stack | undefined;
 let profiled: ReturnType<typeof spawn> | undefined;
 try {
-  stack = await startStack('profile', { LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: DEV_JWT.secret });
+  stack = await startStack('profile', BENCH_APP_ENV);
   const entry = ENTRY[role]!;
   const env = Object.fromEntries(
     readFileSync(`/proc/${childPid(entry)}/environ`, 'utf8')

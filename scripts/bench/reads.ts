@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
-import { authorizations, gql, ROOT, startEmbedded, startStack, waitFor, type Stack } from '@booking/testkit';
+import { authorizations, gql, startEmbedded, startStack, waitFor, type Stack } from '@booking/testkit';
 import { arena as venue, seed, SEED_EVENTS } from '../../prisma/seed.ts';
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
 import { pgSql } from '@booking/service-kit';
@@ -320,7 +320,7 @@ export function stackTarget(stack: Stack): ReadTarget {
   return {
     url: stack.url,
     graphqlUrl: stack.graphqlUrl,
-    nginxPrefix: `${ROOT}.artifacts/e2e/${stack.name}/nginx`,
+    nginxPrefix: stack.nginxPrefix,
     async decidedAt(bookingId) {
       for (let i = 0; i < 100; i++) {
         const { rows } = await stack.pg.query<{ t: Date }>('SELECT decided_at AS t FROM bookings WHERE id = $1', [bookingId]);

@@ -26,11 +26,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { DEV_JWT } from '@booking/config';
 import { createKafka } from '@booking/service-kit';
 import { serviceEnv, startEmbedded, startStack, type Stack } from '@booking/testkit';
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
-import { graphqlBooking, restBooking, signCallers, startBaseline, type Callers } from './intake.ts';
+import { BENCH_APP_ENV, graphqlBooking, restBooking, signCallers, startBaseline, type Callers } from './intake.ts';
 import { closedLoop, openLoop, type LoadResult, type LoadSpec } from './load.ts';
 import { createEvent, measureProcessing, readModelBooked, settle } from './processing.ts';
 import { measureFreshness } from './freshness.ts';
@@ -146,8 +145,6 @@ async function loadFigures(name: string, spec: LoadSpec, p99Bound: number, basel
   return closed;
 }
 
-/** Production settings, with the development key so the benchmark can sign its callers' tokens. */
-const APP_ENV = { NODE_ENV: 'production', JWT_SECRET: DEV_JWT.secret, LOG_LEVEL: 'warn', ...JSON.parse(process.env.BENCH_APP_ENV ?? '{}') };
 let callers: Callers;
 
 /** The first requests a fresh stack gets: no connection pool or code path is warm yet. */
@@ -206,7 +203,7 @@ const stackReadTarget = (stack: Stack) => ({
 
 async function embedded() {
   say('embedded mode: starting');
-  const system = await startEmbedded('bench', { env: APP_ENV });
+  const system = await startEmbedded('bench', { env: BENCH_APP_ENV });
   try {
     await loadFigures('Embedded POST /api/book', restBooking(system.url, callers), 50, null, null);
     await loadFigures('Embedded GraphQL requestBooking', graphqlBooking(system.url, callers), 100, null, null);
@@ -231,9 +228,9 @@ async function main() {
     callers = await signCallers(args.quick ? 20_000 : 60_000);
     if ([...only].some((s) => s !== 'embedded')) {
       say('starting the stack');
-      stack = await startStack('bench', APP_ENV);
+      stack = await startStack('bench', BENCH_APP_ENV);
       say(`stack ${stack.name} at ${stack.url}`);
-      nginxPrefix = `${ROOT}.artifacts/e2e/${stack.name}/nginx`;
+      nginxPrefix = stack.nginxPrefix;
       const kafka = createKafka('bench', serviceEnv().kafkaBrokers.split(','), pino({ level: 'error' }));
       const ctx = { stack, kafka, figure, notes, say, seats: opts.seats, samples: args.quick ? 3 : 5 };
       // Each load starts on a quiet pipeline, as the baseline's does: the

@@ -58,6 +58,8 @@ export interface Stack {
   url: string;
   graphqlUrl: string;
   gatewayUrl: string;
+  /** The prefix directory of its NGINX instance (how CPU accounting tells that NGINX's processes apart). */
+  nginxPrefix: string;
   /** The subgraphs' GraphQL endpoints, straight (what the gateway calls). */
   subgraphs: { bookings: string; events: string };
   pg: pg.Pool;
@@ -240,6 +242,7 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
     url,
     graphqlUrl: `${url}/graphql`,
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    nginxPrefix,
     subgraphs: { bookings: env.BOOKINGS_URL!, events: env.EVENTS_URL! },
     pg: pool,
     mongo: mongoClient.db(id),
