@@ -23,7 +23,7 @@ import {
 } from '../subgraphs/bookings/src/index.ts';
 import { createEventsApi, createMemoryReadStore, createProjector, createSqlTruthSource, reconcile } from '../subgraphs/events/src/index.ts';
 import type { EmbeddedConfig } from './config.ts';
-import { openDatabase } from './database.ts';
+import { openDatabaseThread } from './database-client.ts';
 
 /** Requests the in-process worker decides per transaction. */
 const EMBEDDED_WORKER_BATCH = 500;
@@ -31,7 +31,8 @@ const EMBEDDED_WORKER_BATCH = 500;
 /**
  * The whole system in one process: the same gateway, subgraph servers,
  * worker, relay and projector as in stack mode, over PGlite (PostgreSQL in
- * WebAssembly, same migrations) and the in-process bus, lock and read store.
+ * WebAssembly, same migrations, in a thread of its own) and the in-process
+ * bus, lock and read store.
  */
 export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Service & { url(): string } {
   const dataDir = config.IN_MEMORY ? null : resolve(config.DATA_DIR);
@@ -51,7 +52,11 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
     url: () => `http://localhost:${gatewayPort}`,
     async start() {
       if (dataDir) await mkdir(dataDir, { recursive: true });
-      const pglite = await openDatabase(dataDir ? join(dataDir, 'postgres') : null, config.SEED, log);
+      const pglite = await openDatabaseThread({ dataDir: dataDir ? join(dataDir, 'postgres') : null, seed: config.SEED, logLevel: config.LOG_LEVEL }, log, (error) => {
+        // Nothing works without PostgreSQL: end as a crash would; what was accepted is on disk.
+        log.fatal({ err: error }, 'database thread lost');
+        process.exit(1);
+      });
       stops.push(() => pglite.close());
       const sql = pgliteSql(pglite);
       const db = createPgliteDb(pglite);
@@ -74,7 +79,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           locks: createMemoryLockService(),
           topics,
           log: roleLog('worker'),
-          // PGlite runs each statement on this thread: smaller transactions keep requests waiting less.
+          // A transaction holds PGlite's one session, which the API's reads share: smaller ones keep them waiting less.
           batchSize: EMBEDDED_WORKER_BATCH,
           lockTtlMs: WORKER_DEFAULTS.LOCK_TTL_MS,
           lockPrefix: '',

@@ -16,6 +16,7 @@ import autocannon, { type Result } from 'autocannon';
 import { authorizations, gql, startEmbedded, startStack, waitFor, type Stack } from '@booking/testkit';
 import { arena as venue, seed, SEED_EVENTS } from '../../prisma/seed.ts';
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
+import { BENCH_APP_ENV } from './intake.ts';
 import { pgSql } from '@booking/service-kit';
 import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
 import { createSqlTruthSource } from '../../subgraphs/events/src/reconcile/sql-source.ts';
@@ -364,11 +365,11 @@ async function main() {
   try {
     let target: ReadTarget;
     if (values.mode === 'embedded') {
-      const system = await startEmbedded('benchreads', { env: { LOG_LEVEL: 'warn' } });
+      const system = await startEmbedded('benchreads', { env: BENCH_APP_ENV });
       stop = () => system.stop();
       target = system;
     } else {
-      const stack = await startStack('benchreads', { LOG_LEVEL: 'warn' });
+      const stack = await startStack('benchreads', BENCH_APP_ENV);
       stop = () => stack.stop();
       target = stackTarget(stack);
     }

@@ -23,7 +23,13 @@ export function pgSql(client: pg.Client | pg.Pool | pg.PoolClient): Sql {
   };
 }
 
-export function pgliteSql(db: PGlite): Sql {
+/**
+ * What the system uses of a PGlite session: PGlite itself, or embedded
+ * mode's client of a PGlite running in its own thread.
+ */
+export type PgliteSession = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'listen'>;
+
+export function pgliteSql(db: PgliteSession): Sql {
   return {
     async query<T>(text: string, params?: unknown[]) {
       const r = await db.query<T>(text, params);

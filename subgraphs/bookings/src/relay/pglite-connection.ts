@@ -1,9 +1,8 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { pgliteSql } from '@booking/service-kit';
+import { pgliteSql, type PgliteSession } from '@booking/service-kit';
 import type { OutboxConnection } from './relay.ts';
 
 /** The relay's session in embedded mode: PGlite delivers NOTIFY in process and never drops the connection. */
-export function pgliteConnection(pglite: PGlite): OutboxConnection {
+export function pgliteConnection(pglite: PgliteSession): OutboxConnection {
   let unlisten: (() => Promise<void>) | null = null;
   return {
     sql: pgliteSql(pglite),
