@@ -70,15 +70,26 @@ export async function closedLoop(spec: LoadSpec, connections: number, seconds: n
  * latency counts from the moment its request was due, so a stall shows as the
  * queue it builds (no coordinated omission).
  */
-export async function openLoop(spec: LoadSpec, rate: number, seconds: number): Promise<LoadResult> {
+export function openLoop(spec: LoadSpec, rate: number, seconds: number): Promise<LoadResult> {
+  return startOpenLoop(spec, rate, seconds).done;
+}
+
+/**
+ * An open loop that runs for `seconds` or until stopped (a background load,
+ * such as a booking storm under reads). Requests are spread evenly over each
+ * second, unlike autocannon's `overallRate`, which sends each second's quota
+ * as fast as it can and then waits for the next second.
+ */
+export function startOpenLoop(spec: LoadSpec, rate: number, seconds = Infinity): { stop(): Promise<LoadResult>; done: Promise<LoadResult> } {
   const target = new URL(spec.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const latencies: number[] = [];
   let failures = 0;
   let firstFailure: string | undefined;
+  let stopped = false;
   const total = Math.round(rate * seconds);
   const start = performance.now();
-  const inFlight: Promise<void>[] = [];
+  const inFlight = new Set<Promise<void>>();
   const fire = (due: number) =>
     new Promise<void>((resolve) => {
       const r = spec.request(nextSeq());
@@ -105,17 +116,31 @@ export async function openLoop(spec: LoadSpec, rate: number, seconds: number): P
       });
       req.end(r.body);
     });
-  let sent = 0;
-  while (sent < total) {
-    const now = performance.now();
-    const due = Math.min(total, Math.floor(((now - start) / 1000) * rate) + 1);
-    for (; sent < due; sent++) inFlight.push(fire(start + (sent / rate) * 1000));
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  await Promise.all(inFlight);
-  const elapsed = (performance.now() - start) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), max: latencies.at(-1) ?? NaN, total: latencies.length, failures, firstFailure };
+  const run = async (): Promise<LoadResult> => {
+    let sent = 0;
+    while (sent < total && !stopped) {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor(((now - start) / 1000) * rate) + 1);
+      for (; sent < due; sent++) {
+        const request = fire(start + (sent / rate) * 1000);
+        inFlight.add(request);
+        void request.then(() => inFlight.delete(request));
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(inFlight);
+    const elapsed = (performance.now() - start) / 1000;
+    agent.destroy();
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+    return { rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), max: latencies.at(-1) ?? NaN, total: latencies.length, failures, firstFailure };
+  };
+  const done = run();
+  return {
+    done,
+    stop() {
+      stopped = true;
+      return done;
+    },
+  };
 }
