@@ -51,9 +51,9 @@ export function plainRoutes(routes: Record<string, PlainRoute>, fallback: PlainR
 }
 
 /** JSON text sent as it is, with its length. */
-export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+export function sendJsonText(res: ServerResponse, status: number, json: string | Buffer, headers: Record<string, string> = {}) {
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': typeof json === 'string' ? Buffer.byteLength(json) : json.length });
+  res.end(json);
 }
 
 const NO_SUCH_ROUTE = JSON.stringify({ message: 'no such route', code: ErrorCode.NOT_FOUND });

@@ -64,10 +64,10 @@ describe('read views', () => {
     const { store, seats, views } = await setup();
     const before = await views.restEvent('ev');
     const versionBefore = (await views.seatMap('ev')).version;
-    expect(await views.restEvent('ev')).toBe(before); // same revision: the same rendered text
+    expect(await views.restEvent('ev')).toBe(before); // same revision: the same rendered body
 
     await store.applySeatChanges([change(seats[3]!, 3)]);
-    const after = JSON.parse((await views.restEvent('ev'))!) as { seats: { seat_id: string; status: string }[] };
+    const after = JSON.parse((await views.restEvent('ev'))!.toString()) as { seats: { seat_id: string; status: string }[] };
     expect(after.seats.find((s) => s.seat_id === 'B1')?.status).toBe('booked');
     expect((await views.seatMap('ev')).version).toBe(versionBefore + 2);
 
@@ -80,8 +80,8 @@ describe('read views', () => {
     const { views } = await setup();
     const startsAt = '2027-01-02T03:04:05.000Z';
     const head = { _id: 'ev', event_id: 'ev', name: 'Gala', venue: 'Hall', date: startsAt, starts_at: startsAt };
-    expect(JSON.parse(await views.restEvents())).toEqual([head]);
-    const event = JSON.parse((await views.restEvent('ev'))!) as typeof head & { seats: unknown[] };
+    expect(JSON.parse((await views.restEvents()).toString())).toEqual([head]);
+    const event = JSON.parse((await views.restEvent('ev'))!.toString()) as typeof head & { seats: unknown[] };
     expect(event).toMatchObject(head);
     expect(event.seats[0]).toEqual({ seat_id: 'A1', status: 'available', user_id: null });
     expect(await views.restEvent('nope')).toBeNull();
@@ -91,7 +91,7 @@ describe('read views', () => {
     const { store, views } = await setup();
     await views.restEvents();
     await store.upsertEvents([{ _id: 'ev', name: 'Gala (moved)', venue: 'Hall', startsAt: new Date('2027-01-02T03:04:05Z'), onSale: true, perUserLimit: 10, version: 2 }]);
-    expect(JSON.parse(await views.restEvents())[0].name).toBe('Gala (moved)');
-    expect(JSON.parse((await views.restEvent('ev'))!).name).toBe('Gala (moved)');
+    expect(JSON.parse((await views.restEvents()).toString())[0].name).toBe('Gala (moved)');
+    expect(JSON.parse((await views.restEvent('ev'))!.toString()).name).toBe('Gala (moved)');
   });
 });

@@ -34,19 +34,19 @@ export interface EventsApiDeps {
   close: () => Promise<void>;
 }
 
-const sendJson = (res: ServerResponse, status: number, json: string) => sendJsonText(res, status, json, { 'cache-control': 'no-cache' });
+const sendJson = (res: ServerResponse, status: number, json: string | Buffer) => sendJsonText(res, status, json, { 'cache-control': 'no-cache' });
 const NOT_FOUND = JSON.stringify({ message: 'Event not found', code: ErrorCode.EVENT_NOT_FOUND });
 const UNAVAILABLE = JSON.stringify({ message: 'the service could not answer; try again', code: ErrorCode.SERVICE_UNAVAILABLE });
 
 /**
  * `GET /api/events` and `GET /api/events/:id` of the original REST API, as
- * ready JSON text per event version, on plain node:http with the gateway's
+ * ready JSON per event version, on plain node:http with the gateway's
  * CORS answers: NGINX routes them here (docs/adr/0011), and the gateway
  * serves them in process in embedded mode.
  */
 function restReadRoutes(views: ReturnType<typeof createReadViews>, origins: readonly string[] | '*'): Record<string, PlainRoute> {
   const cors = plainCors(origins);
-  const answer = (res: ServerResponse, json: Promise<string | null>) =>
+  const answer = (res: ServerResponse, json: Promise<Buffer | null>) =>
     void json.then(
       (text) => sendJson(res, text === null ? 404 : 200, text ?? NOT_FOUND),
       () => sendJson(res, 503, UNAVAILABLE),
