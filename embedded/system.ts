@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
-import { corsOrigins, createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
+import { corsOrigins, createAcceptedTokens, createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
 import {
   HOLD_DEFAULTS,
@@ -41,7 +41,9 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
   const stops: (() => Promise<void>)[] = [];
   let gatewayPort = config.PORT;
   const roleLog = (role: string) => log.child({ role });
-  const verifier = createVerifier(config);
+  // One set of accepted tokens for the gateway and both subgraphs: a token is verified once per process.
+  const acceptedTokens = createAcceptedTokens();
+  const verifier = createVerifier(config, { accepted: acceptedTokens });
   const run = async <S extends Service>(service: S): Promise<S> => {
     await service.start();
     stops.push(() => service.stop());
@@ -128,7 +130,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
           // answered by the events and bookings services' own routes, here
           // in process (no loopback HTTP call, no GraphQL execution per
           // request). GraphQL reaches the subgraphs without HTTP too.
-          { routes: { ...events.restRoutes, ...bookings.restRoutes }, subgraphs: { bookings: bookings.graphql, events: events.graphql } },
+          { routes: { ...events.restRoutes, ...bookings.restRoutes }, subgraphs: { bookings: bookings.graphql, events: events.graphql }, acceptedTokens },
         ),
       );
       gatewayPort = gateway.port();

@@ -8,7 +8,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@booking/contracts';
-import { clientAddressOf, corsHandler, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, plainCors, plainRoutes, runHttpGraphQL, sendResponse, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
+import { clientAddressOf, corsHandler, type AcceptedTokens, corsOrigins, createVerifier, formatError, handleHealth, jsonErrors, localSigner, plainCors, plainRoutes, runHttpGraphQL, sendResponse, type BookingRateLimiter, type GraphQLPost, type Logger, type PlainRoute, type Service } from '@booking/service-kit';
 import { createSocketGuard } from './subscriptions/guard.ts';
 import { createSubscriptionServer } from './subscriptions/server.ts';
 import { operationLimitsOf, type GatewayConfig } from './config.ts';
@@ -81,6 +81,8 @@ export interface InProcessRoutes {
   routes?: Record<string, PlainRoute>;
   /** Subgraphs answered in process, by name, instead of over HTTP. */
   subgraphs?: Record<string, GraphQLPost>;
+  /** The tokens the subgraphs in this process have accepted, so a forwarded token is verified once. */
+  acceptedTokens?: AcceptedTokens;
 }
 
 /**
@@ -90,7 +92,7 @@ export interface InProcessRoutes {
 export function createGateway(config: GatewayOptions, log: Logger, rateLimiter: BookingRateLimiter, inProcess: InProcessRoutes = {}): Service & { port(): number } {
   const restReads = httpRestReads(config.EVENTS_URL);
   const limits = operationLimitsOf(config);
-  const verifier = createVerifier(config, { onRefused: (reason) => security.refused(`token_${reason}`) });
+  const verifier = createVerifier(config, { onRefused: (reason) => security.refused(`token_${reason}`), accepted: inProcess.acceptedTokens });
   const identify = (authorization: unknown) => callerFrom(verifier, authorization);
   const urls: Record<string, string> = { bookings: config.BOOKINGS_URL, events: config.EVENTS_URL };
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT } from '@booking/config';
-import { authenticate, createVerifier, devToken, localSigner, signToken, type JwtSettings, type RefusalReason } from './identity.ts';
+import { authenticate, createAcceptedTokens, createVerifier, devToken, localSigner, signToken, type JwtSettings, type RefusalReason } from './identity.ts';
 
 const settings: JwtSettings = { NODE_ENV: 'test', JWT_ISSUER: DEV_JWT.issuer, JWT_AUDIENCE: DEV_JWT.audience, JWT_CLOCK_TOLERANCE_S: 30 };
 const now = () => Math.floor(Date.now() / 1000);
@@ -125,6 +125,53 @@ describe('createVerifier (HS256)', () => {
     expect(await verifier.verify(bearer(await devToken('alice')))).toEqual({ refused: 'signature' });
     const sign = localSigner({ ...settings, JWT_SECRET: secret })!;
     expect(await verifier.verify(bearer(await sign({ userId: 'alice', roles: [] }, 60)))).toEqual({ identity: { userId: 'alice', roles: [] } });
+  });
+});
+
+describe('accepted tokens', () => {
+  it('answers a token verified before from memory until it expires, then refuses it as expired', async () => {
+    let clock = Date.now();
+    const refused: RefusalReason[] = [];
+    const verifier = createVerifier({ ...settings, JWT_CLOCK_TOLERANCE_S: 0 }, { onRefused: (r) => refused.push(r), now: () => clock });
+    const token = bearer(await signToken(DEV_JWT.secret, { userId: 'alice', roles: ['admin'] }, { ...dev, ttl: 60, issuedAt: Math.floor(clock / 1000) }));
+    expect(await verifier.verify(token)).toEqual({ identity: { userId: 'alice', roles: ['admin'] } });
+    clock += 30_000;
+    const again = await verifier.verify(token);
+    expect(again).toEqual({ identity: { userId: 'alice', roles: ['admin'] } });
+    // Shared by every request with that token, so nobody can change it for the others.
+    expect(Object.isFrozen('identity' in again && again.identity) && Object.isFrozen('identity' in again && again.identity?.roles)).toBe(true);
+    clock += 31_000;
+    expect(await verifier.verify(token)).toEqual({ refused: 'expired' });
+    expect(refused).toEqual(['expired']);
+  });
+
+  it('shares accepted tokens between verifiers given the same store, and never keeps a refused one', async () => {
+    const accepted = createAcceptedTokens();
+    const refused: RefusalReason[] = [];
+    const gateway = createVerifier(settings, { accepted });
+    const subgraph = createVerifier(settings, { accepted, onRefused: (r) => refused.push(r) });
+    const token = await devToken('bob');
+    await gateway.verify(bearer(token));
+    expect(accepted.get(token, Date.now())).toEqual({ userId: 'bob', roles: [] });
+    const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+    expect(await subgraph.verify(bearer(forged))).toEqual({ refused: 'signature' });
+    expect(await subgraph.verify(bearer(forged))).toEqual({ refused: 'signature' });
+    expect(refused).toEqual(['signature', 'signature']);
+    expect(accepted.get(forged, Date.now())).toBeUndefined();
+  });
+
+  it('keeps an entry at most maxAgeMs after it was verified, and at most max entries, the oldest going first', () => {
+    const tokens = createAcceptedTokens({ max: 2, maxAgeMs: 1_000 });
+    const id = (userId: string) => ({ userId, roles: [] });
+    tokens.set('a', id('a'), 0, 60_000);
+    expect(tokens.get('a', 999)).toEqual(id('a'));
+    expect(tokens.get('a', 1_000)).toBeUndefined();
+    tokens.set('b', id('b'), 0, 500);
+    expect(tokens.get('b', 500)).toBeUndefined();
+    tokens.set('c', id('c'), 0, 60_000);
+    tokens.set('d', id('d'), 0, 60_000);
+    tokens.set('e', id('e'), 0, 60_000);
+    expect(['c', 'd', 'e'].map((t) => tokens.get(t, 1)?.userId)).toEqual([undefined, 'd', 'e']);
   });
 });
 
