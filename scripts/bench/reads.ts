@@ -16,7 +16,7 @@ import autocannon, { type Result } from 'autocannon';
 import { authorizations, gql, startEmbedded, startStack, waitFor, type Stack } from '@booking/testkit';
 import { arena as venue, seed, SEED_EVENTS } from '../../prisma/seed.ts';
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
-import { openLoop, startOpenLoop } from './load.ts';
+import { openLoop, startOpenLoop, type ResponseBody } from './load.ts';
 import { BENCH_APP_ENV } from './intake.ts';
 import { pgSql } from '@booking/service-kit';
 import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
@@ -85,7 +85,7 @@ function loads(graphqlSeatMap: string): Load[] {
 }
 
 /** Whether a read answered: 200 and no GraphQL errors. */
-const answered = (status: number, body: string) => status === 200 && !body.includes('"errors"');
+const answered = (status: number, body: ResponseBody) => status === 200 && !body.includes('"errors"');
 
 /**
  * A read at a fixed arrival rate (scripts/bench/load.ts's open loop: evenly
