@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { messages, type PGlite, type Transaction } from '@electric-sql/pglite';
-import { createLogger } from '@booking/service-kit';
+import { createLogger } from '@booking/service-kit/logger';
 import { openDatabase } from './database.ts';
 import type { Reply, Request, ThreadStart } from './database-client.ts';
 

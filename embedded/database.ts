@@ -4,7 +4,9 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { pgliteSql, type Logger } from '@booking/service-kit';
+// The database thread loads this file: the logger and SQL modules alone, not all of service-kit.
+import type { Logger } from '@booking/service-kit/logger';
+import { pgliteSql } from '@booking/service-kit/sql';
 import { migrate } from '../prisma/migrate.ts';
 import { seed } from '../prisma/seed.ts';
 

@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
 import { corsOrigins, createAcceptedTokens, createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
@@ -23,7 +22,7 @@ import {
 } from '../subgraphs/bookings/src/index.ts';
 import { createEventsApi, createMemoryReadStore, createProjector, createSqlTruthSource, reconcile } from '../subgraphs/events/src/index.ts';
 import type { EmbeddedConfig } from './config.ts';
-import { openDatabaseThread } from './database-client.ts';
+import type { Database } from './database-client.ts';
 
 /** Requests the in-process worker decides per transaction. */
 const EMBEDDED_WORKER_BATCH = 500;
@@ -34,8 +33,8 @@ const EMBEDDED_WORKER_BATCH = 500;
  * WebAssembly, same migrations, in a thread of its own) and the in-process
  * bus, lock and read store.
  */
-export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Service & { url(): string } {
-  const dataDir = config.IN_MEMORY ? null : resolve(config.DATA_DIR);
+export function createEmbeddedSystem(config: EmbeddedConfig & { dataDir: string | null }, database: Promise<Database>, log: Logger): Service & { url(): string } {
+  const { dataDir } = config;
   const topics = topicNames('');
   /** What start() opened, to close in reverse order. */
   const stops: (() => Promise<void>)[] = [];
@@ -53,12 +52,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig, log: Logger): Servi
   return {
     url: () => `http://localhost:${gatewayPort}`,
     async start() {
-      if (dataDir) await mkdir(dataDir, { recursive: true });
-      const pglite = await openDatabaseThread({ dataDir: dataDir ? join(dataDir, 'postgres') : null, seed: config.SEED, logLevel: config.LOG_LEVEL }, log, (error) => {
-        // Nothing works without PostgreSQL: end as a crash would; what was accepted is on disk.
-        log.fatal({ err: error }, 'database thread lost');
-        process.exit(1);
-      });
+      const pglite = await database;
       stops.push(() => pglite.close());
       const sql = pgliteSql(pglite);
       const db = createPgliteDb(pglite);
