@@ -44,6 +44,18 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** A GraphQL POST (its JSON body and headers) answered without HTTP: status and body text. */
 export type GraphQLPost = (body: object, headers: Record<string, string>) => Promise<{ status: number; text: string }>;
 
+/**
+ * A subgraph's `/graphql` answered in process, for a gateway in the same
+ * process (embedded mode); refused until the subgraph's server has started.
+ */
+export function inProcessGraphQL(subgraph: string, server: () => { post: GraphQLPost } | null): GraphQLPost {
+  return (body, headers) => {
+    const started = server();
+    if (!started) throw new Error(`the ${subgraph} subgraph is not started`);
+    return started.post(body, headers);
+  };
+}
+
 /** An answer as sent: status, headers (with the length) and the body text. */
 export interface SentResponse {
   status: number;

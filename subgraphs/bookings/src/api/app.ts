@@ -4,7 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { parse } from 'graphql';
 import { BookingStatusMessageSchema, topicNames, type BookingStatusMessage } from '@booking/contracts';
-import { ANONYMOUS, authenticate, clientAddressOf, createGraphQLHttpServer, createHub, createLiveFeed, type BookingRateLimiter, type Bus, type Logger, type GraphQLPost, type Service, type Verifier } from '@booking/service-kit';
+import { ANONYMOUS, authenticate, clientAddressOf, createGraphQLHttpServer, inProcessGraphQL, createHub, createLiveFeed, type BookingRateLimiter, type Bus, type Logger, type GraphQLPost, type Service, type Verifier } from '@booking/service-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Context } from '../context.ts';
 import { createIntake, type IntakeDeps } from './intake.ts';
@@ -61,10 +61,7 @@ export function createBookingsApi(deps: BookingsApiDeps): Service & { port(): nu
     port: () => boundPort,
     restRoutes,
     /** /graphql in process, for a gateway in the same process (embedded mode); once started. */
-    graphql: (body, headers) => {
-      if (!http) throw new Error('the bookings subgraph is not started');
-      return http.post(body, headers);
-    },
+    graphql: inProcessGraphQL('bookings', () => http),
     async start() {
       await feed.start();
       const schema = buildSubgraphSchema({ typeDefs: bookingsTypeDefs, resolvers: createResolvers({ ...deps, updates }, intake) as GraphQLResolverMap<unknown> });

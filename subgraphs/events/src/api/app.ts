@@ -7,7 +7,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { isId } from '@booking/booking-core';
 import { ErrorCode, SeatStatusMessageSchema, topicNames, type SeatStatusMessage } from '@booking/contracts';
-import { ANONYMOUS, authenticate, createGraphQLHttpServer, plainCors, sendJsonText, type PlainRoute, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type GraphQLPost, type Service, type Verifier } from '@booking/service-kit';
+import { ANONYMOUS, authenticate, createGraphQLHttpServer, inProcessGraphQL, plainCors, sendJsonText, type PlainRoute, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type GraphQLPost, type Service, type Verifier } from '@booking/service-kit';
 import type { Context } from '../context.ts';
 import type { MemoryReadStore } from '../memory-store.ts';
 import { createReadViews } from '../views.ts';
@@ -93,10 +93,7 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
     /** The REST read routes, for a gateway in the same process to serve (embedded mode). */
     restRoutes,
     /** /graphql in process, for a gateway in the same process (embedded mode); once started. */
-    graphql: (body, headers) => {
-      if (!http) throw new Error('the events subgraph is not started');
-      return http.post(body, headers);
-    },
+    graphql: inProcessGraphQL('events', () => http),
     async start() {
       await feed.start();
       http = await createGraphQLHttpServer<Context>({
