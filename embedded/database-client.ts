@@ -125,11 +125,12 @@ export async function openDatabaseThread(start: ThreadStart, log: Logger, onLost
     return { ...r, rows } as Results<T>;
   }
 
-  async function listen(channel: string, callback: (payload: string) => void, tx?: number) {
+  /** LISTEN is the session's, inside a transaction or not: one per channel, shared by its callbacks. */
+  async function listen(channel: string, callback: (payload: string) => void) {
     let set = listeners.get(channel);
     if (!set) {
       listeners.set(channel, (set = new Set()));
-      await call({ op: 'listen', channel, tx });
+      await call({ op: 'listen', channel });
     }
     set.add(callback);
     return async () => {
@@ -144,7 +145,7 @@ export async function openDatabaseThread(start: ThreadStart, log: Logger, onLost
   const database: Database = {
     query: (sql, params, options) => query(sql, params, options),
     exec: (sql) => call({ op: 'exec', sql }),
-    listen: (channel, callback) => listen(channel, callback),
+    listen,
     async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
       const id = await call<number>({ op: 'begin' });
       let open = true;
@@ -156,7 +157,7 @@ export async function openDatabaseThread(start: ThreadStart, log: Logger, onLost
         query: (sql, params, options) => query(sql, params, options, id),
         sql: (strings, ...params) => query(strings.reduce((text, part, i) => `${text}$${i}${part}`), params, undefined, id),
         exec: (sql) => call({ op: 'exec', sql, tx: id }),
-        listen: (channel, callback) => listen(channel, callback, id),
+        listen,
         rollback: async () => {
           if (open) await end(false);
         },

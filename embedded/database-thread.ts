@@ -1,6 +1,6 @@
 /**
  * The embedded database's own thread: opens PGlite (see `openDatabase`) and
- * runs the statements the main thread's `DatabaseThread` sends it, so that
+ * runs the statements `openDatabaseThread` (database-client.ts) sends it, so that
  * PostgreSQL's work (WebAssembly, synchronous while it runs) never holds up
  * the thread that answers requests.
  */
@@ -81,7 +81,8 @@ async function handle(request: Request): Promise<unknown> {
       return undefined;
     }
     case 'listen':
-      if (!unlisten.has(request.channel)) unlisten.set(request.channel, await pglite.listen(request.channel, (payload) => send({ kind: 'notify', channel: request.channel, payload })));
+      // Once per channel: the main thread shares it between its callbacks.
+      unlisten.set(request.channel, await pglite.listen(request.channel, (payload) => send({ kind: 'notify', channel: request.channel, payload })));
       return undefined;
     case 'unlisten':
       await unlisten.get(request.channel)?.();

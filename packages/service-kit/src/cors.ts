@@ -50,7 +50,7 @@ export function plainRoutes(routes: Record<string, PlainRoute>, fallback: PlainR
   };
 }
 
-/** JSON text sent as it is, with its length. */
+/** JSON (text, or UTF-8 bytes kept ready) sent as it is, with its length. */
 export function sendJsonText(res: ServerResponse, status: number, json: string | Buffer, headers: Record<string, string> = {}) {
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': typeof json === 'string' ? Buffer.byteLength(json) : json.length });
   res.end(json);
