@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import { messages, type ParserOptions, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import type { Logger, PgliteSession } from '@booking/service-kit';
+import { startTypeScriptThread } from '@booking/service-kit/thread';
 
 /** What the database thread is started with. */
 export interface ThreadStart {
@@ -37,15 +37,6 @@ function rebuild(failure: Failure): Error {
 }
 
 /**
- * A thread runs its entry module without the parent's module hooks, so the
- * entry registers tsx before it loads the TypeScript module.
- */
-function threadEntry(module: URL): URL {
-  const code = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(module.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
-
-/**
  * PGlite in its own thread (`database-thread.ts`): PostgreSQL in WebAssembly
  * runs each statement synchronously, so on the main thread every worker
  * transaction held up every request in flight. Statements go to the thread
@@ -55,7 +46,7 @@ function threadEntry(module: URL): URL {
  * for, which come as text and are parsed here.
  */
 export async function openDatabaseThread(start: ThreadStart, log: Logger, onLost: (error: Error) => void): Promise<Database> {
-  const worker = new Worker(threadEntry(new URL('./database-thread.ts', import.meta.url)), { workerData: start });
+  const worker = startTypeScriptThread(new URL('./database-thread.ts', import.meta.url), { workerData: start });
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const listeners = new Map<string, Set<(payload: string) => void>>();
   let nextId = 1;

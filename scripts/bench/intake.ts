@@ -40,7 +40,7 @@ export const restBooking = (url: string, callers: Callers): LoadSpec => ({
     headers: { 'content-type': 'application/json', authorization: callers.authorization(i) },
     body: JSON.stringify({ userId: callers.user(i), eventId: INTAKE_EVENT, seatId: seat(i) }),
   }),
-  ok: (status) => status === 202,
+  ok: { status: 202 },
 });
 
 /** GraphQL `requestBooking` of one seat, a distinct user per request. */
@@ -52,7 +52,7 @@ export const graphqlBooking = (url: string, callers: Callers): LoadSpec => ({
     headers: { 'content-type': 'application/json', authorization: callers.authorization(i) },
     body: JSON.stringify({ query: MUTATION, variables: { input: { eventId: INTAKE_EVENT, seatIds: [seat(i)] } } }),
   }),
-  ok: (status, body) => status === 200 && body.includes('"PENDING"') && !body.includes('"errors"'),
+  ok: { status: 200, includes: '"PENDING"', excludes: '"errors"' },
 });
 
 /** Starts scripts/bench/baseline-server.ts on a free port, producing to `topic` on `brokers`. */

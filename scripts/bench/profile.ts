@@ -5,11 +5,12 @@
  * process spent its CPU (self time by package and by function).
  *
  *   npx tsx scripts/bench/profile.ts [--role gateway|bookings|worker|events] [--duration 10] [--connections 50]
- *                                    [--path graphql|rest|event-list|seat-map]
+ *                                    [--path graphql|rest|event-list|seat-map] [--rate <req/s>]
  *
  * `graphql` and `rest` book (requestBooking, POST /api/book); `event-list`
  * and `seat-map` read anonymously (GraphQL `events { availability }`, the
- * arena10k seat map), as an on-sale's readers do.
+ * arena10k seat map), as an on-sale's readers do. `--rate` sends the load at
+ * that fixed arrival rate (open loop) instead of the closed loop.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startStack, type Role, type Stack } from '@booking/testkit';
 import { BENCH_APP_ENV, graphqlBooking, restBooking, signCallers } from './intake.ts';
-import { closedLoop, type LoadSpec } from './load.ts';
+import { closedLoop, openLoop, type LoadSpec } from './load.ts';
 import { GRAPHQL_EVENTS, GRAPHQL_SEATMAP } from './reads.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,7 +33,7 @@ const ENTRY: Partial<Record<Role, string>> = {
 const graphqlRead = (url: string, query: string, variables: Record<string, unknown> = {}): LoadSpec => ({
   url,
   request: () => ({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }),
-  ok: (status, body) => status === 200 && !body.includes('"errors"'),
+  ok: { status: 200, excludes: '"errors"' },
 });
 const { values } = parseArgs({
   options: {
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     path: { type: 'string', default: 'graphql' },
     top: { type: 'string', default: '25' },
+    rate: { type: 'string' },
   },
 });
 const role = values.role as Role;
@@ -133,8 +135,8 @@ try {
   const load = loads[values.path!];
   if (!load) throw new Error(`--path must be one of ${Object.keys(loads).join(', ')}`);
   const spec = load();
-  await closedLoop(spec, Number(values.connections), 2);
-  const r = await closedLoop(spec, Number(values.connections), Number(values.duration));
+  const rate = values.rate === undefined ? null : Number(values.rate);
+  const r = rate === null ? (await closedLoop(spec, Number(values.connections), 2), await closedLoop(spec, Number(values.connections), Number(values.duration))) : (await openLoop(spec, rate, 2), await openLoop(spec, rate, Number(values.duration)));
   process.stdout.write(`load: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, failures ${r.failures}\n`);
   profiled.kill('SIGTERM');
   await new Promise((r) => profiled!.once('exit', r));

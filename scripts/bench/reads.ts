@@ -16,7 +16,8 @@ import autocannon, { type Result } from 'autocannon';
 import { authorizations, gql, startEmbedded, startStack, waitFor, type Stack } from '@booking/testkit';
 import { arena as venue, seed, SEED_EVENTS } from '../../prisma/seed.ts';
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
-import { openLoop, startOpenLoop, type ResponseBody } from './load.ts';
+import { openLoop, startOpenLoop, type OpenLoopResult } from './load.ts';
+import { accepts, type AnswerCheck } from './load-types.ts';
 import { BENCH_APP_ENV } from './intake.ts';
 import { pgSql } from '@booking/service-kit';
 import { createMongoReadStore } from '../../subgraphs/events/src/mongo-store.ts';
@@ -84,16 +85,19 @@ function loads(graphqlSeatMap: string): Load[] {
   ];
 }
 
-/** Whether a read answered: 200 and no GraphQL errors. */
-const answered = (status: number, body: ResponseBody) => status === 200 && !body.includes('"errors"');
+/** A read answered: 200 and no GraphQL errors. */
+const ANSWERED: AnswerCheck = { status: 200, excludes: '"errors"' };
+
+/** How late the load generator sent requests, when that is part of the latencies. */
+export const lateness = (r: OpenLoopResult) => (r.late.p99 >= 5 ? ` (sent late: p99 ${fmt(r.late.p99)} ms, max ${fmt(r.late.max)} ms)` : '');
 
 /**
  * A read at a fixed arrival rate (scripts/bench/load.ts's open loop: evenly
  * spaced requests, latency from when each was due), as the targets mean it.
  */
 async function fixedRate(url: string, load: Load, seconds: number) {
-  const r = await openLoop({ url, request: () => ({ method: load.method, path: load.path, headers: { 'content-type': 'application/json' }, body: load.body }), ok: answered }, load.rps, seconds);
-  return { ...r, measured: `${fmt(r.rps)} req/s, p99 ${fmt(r.p99)} ms${r.failures ? `, ${r.failures} bad` : ''}`, met: (p99: number) => r.p99 <= p99 && r.failures === 0 && r.rps >= 0.9 * load.rps };
+  const r = await openLoop({ url, request: () => ({ method: load.method, path: load.path, headers: { 'content-type': 'application/json' }, body: load.body }), ok: ANSWERED }, load.rps, seconds);
+  return { ...r, measured: `${fmt(r.rps)} req/s, p99 ${fmt(r.p99)} ms${r.failures ? `, ${r.failures} bad` : ''}${lateness(r)}`, met: (p99: number) => r.p99 <= p99 && r.failures === 0 && r.rps >= 0.9 * load.rps };
 }
 
 /** Closed loop: `load.connections` clients, each sending its next request when answered. */
@@ -112,7 +116,7 @@ async function cannon(url: string, load: Load, seconds: number): Promise<Result 
         headers: { 'content-type': 'application/json' },
         ...(load.body ? { body: load.body } : {}),
         onResponse(status, body) {
-          if (!answered(status, body)) {
+          if (!accepts(ANSWERED, status, body)) {
             bad++;
             sample ??= `${status} ${body.slice(0, 200)}`;
           }
@@ -140,7 +144,7 @@ async function startStorm(target: ReadTarget, seats: string[], rate: number) {
           body: JSON.stringify({ query: REQUEST, variables: { input: { eventId: EVENT, seatIds: [seats[n % seats.length]] } } }),
         };
       },
-      ok: answered,
+      ok: ANSWERED,
     },
     rate,
   );
@@ -266,7 +270,7 @@ export async function runReadScenarios(target: ReadTarget, options: ReadOptions)
       row(`Freshness during the storm, ${stormy.from} -> visible in the GraphQL seat map (p99 of ${stormy.graphql.length})`, '<= 1,000 ms', `p50 ${fmt(p(stormy.graphql, 0.5))} ms, p99 ${fmt(p(stormy.graphql, 0.99))} ms`, p(stormy.graphql, 0.99) <= 1000);
     } finally {
       const s = await storm.stop();
-      log(`storm: ${fmt(s.rps)} req/s, p99 ${fmt(s.p99)} ms, ${s.failures} failed${s.firstFailure ? ` (first: ${s.firstFailure})` : ''}`);
+      log(`storm: ${fmt(s.rps)} req/s, p99 ${fmt(s.p99)} ms, ${s.failures} failed${s.firstFailure ? ` (first: ${s.firstFailure})` : ''}${lateness(s)}`);
     }
   }
 

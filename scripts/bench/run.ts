@@ -138,6 +138,7 @@ async function loadFigures(name: string, spec: LoadSpec, p99Bound: number, basel
   say(`${name}: open loop ${opts.duration} s at ${rate} req/s`);
   const open = await openLoop(spec, rate, opts.duration);
   figure(`${name} p99 at ${fmt(rate)} req/s (80 %, open loop)`, open.p99, 'ms', Number.isFinite(p99Bound) ? { atMost: p99Bound } : undefined);
+  if (open.late.p99 >= 5) notes.push(`${name} open loop: the load generator sent requests late: p99 ${fmt(open.late.p99)} ms, max ${fmt(open.late.max)} ms`);
   if (open.failures) {
     figure(`${name} errors, open loop`, open.failures, '', { atMost: 0, label: '0' }).ratio = undefined;
     notes.push(`${name} open loop: first failure: ${open.firstFailure}`);

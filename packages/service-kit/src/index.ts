@@ -9,6 +9,7 @@ export * from './bus.ts';
 export * from './kafka-bus.ts';
 export * from './memory-bus.ts';
 export * from './sql.ts';
+export * from './thread.ts';
 export * from './identity.ts';
 export * from './hub.ts';
 export * from './live-feed.ts';
