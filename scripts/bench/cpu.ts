@@ -46,6 +46,13 @@ function readProc(pid: number): Proc | null {
   }
 }
 
+/** CPU seconds used so far by a process (every thread), or by one of its threads when `thread` (a task id) is given. */
+export function cpuSeconds(pid: number, thread?: number): number {
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
+
 export function cpuSnapshot(): CpuSnapshot {
   const procs = new Map<number, Proc>();
   for (const name of readdirSync('/proc')) {

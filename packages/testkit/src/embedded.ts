@@ -9,6 +9,8 @@ export interface Embedded {
   /** The gateway: pages, REST, GraphQL and subscriptions. */
   url: string;
   graphqlUrl: string;
+  /** The process's id, for CPU accounting. */
+  pid: number;
   /** Stops with SIGTERM and returns the exit code. */
   stop(): Promise<number | null>;
 }
@@ -67,6 +69,7 @@ export async function startEmbedded(name: string, opts: { dataDir?: string; env?
   return {
     url,
     graphqlUrl: `${url}/graphql`,
+    pid: child.pid!,
     stop,
   };
 }
