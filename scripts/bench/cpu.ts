@@ -74,6 +74,8 @@ const ROLE_ENTRIES: [string, string][] = [
   ['subgraphs/events/src/api/main.ts', 'events subgraph'],
   ['gateway/src/main.ts', 'gateway'],
   ['scripts/bench/fanout.ts', 'subscriber processes (bench)'],
+  ['scripts/bench/baseline-server.ts', 'baseline server'],
+  ['embedded/main.ts', 'embedded process'],
 ];
 
 function classify(p: Proc, procs: Map<number, Proc>, nginxPrefix: string): string | null {
