@@ -135,6 +135,8 @@ async function loadFigures(name: string, spec: LoadSpec, p99Bound: number, basel
   figure(`${name} errors`, closed.failures, '', { atMost: 0, label: '0' }).ratio = undefined;
   if (closed.firstFailure) notes.push(`${name}: first failure: ${closed.firstFailure}`);
   const rate = Math.max(1, Math.round(closed.rps * 0.8));
+  // The open loop is a load of its own: it starts once the pipeline has worked off the closed loop.
+  await settled?.();
   say(`${name}: open loop ${opts.duration} s at ${rate} req/s`);
   const open = await openLoop(spec, rate, opts.duration);
   figure(`${name} p99 at ${fmt(rate)} req/s (80 %, open loop)`, open.p99, 'ms', Number.isFinite(p99Bound) ? { atMost: p99Bound } : undefined);
