@@ -249,7 +249,6 @@ export function lifecycleScenarios(mode: string, target: () => Target, ws: Retur
 
   describe(`event administration (${mode})`, () => {
     it('creates an event from sections and explicit labels that every read path serves within 1 s', async () => {
-      const started = Date.now();
       const created = await api.createEvent({
         name: 'Late Show',
         sections: [{ name: 'Stalls', rows: 3, seatsPerRow: 4 }],
@@ -264,10 +263,9 @@ export function lifecycleScenarios(mode: string, target: () => Target, ws: Retur
           const rest = await fetch(`${target().url}/api/events/${created.id}`);
           return event?.seats.length === 13 && listed && rest.ok;
         },
-        { timeoutMs: 5_000, intervalMs: 20, what: 'the new event on every read path' },
+        // From the answer of createEvent, whose transaction has committed the event and its outbox row.
+        { timeoutMs: 1_000, intervalMs: 20, what: 'the new event on every read path within 1 s' },
       );
-      // Generous on a shared 2-core machine (load average above 20 while this was written); the target is 1 s.
-      expect(Date.now() - started).toBeLessThan(8_000);
       const event = (await api.event(created.id))!;
       expect(event.seats.slice(0, 2).map((s) => s.id)).toEqual(['Stalls_R1_S1', 'Stalls_R1_S2']);
       expect(event.seats.at(-1)).toMatchObject({ id: 'BOX1', status: 'AVAILABLE', version: 1 });
