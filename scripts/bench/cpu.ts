@@ -32,15 +32,19 @@ export interface CpuSnapshot {
   total: number;
 }
 
+/** A /proc `stat` line: the command name, and the fields after it (f[0] is field 3, state). */
+function parseStat(stat: string) {
+  const close = stat.lastIndexOf(')');
+  const f = stat.slice(close + 2).split(' ');
+  // ppid is field 4, utime 14, stime 15.
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+}
+
 function readProc(pid: number): Proc | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const f = stat.slice(close + 2).split(' ');
-    // f[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+    const { comm, ppid, ticks } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-    return { pid, ppid: Number(f[1]), comm, cmd, ticks: Number(f[11]) + Number(f[12]) };
+    return { pid, ppid, comm, cmd, ticks };
   } catch {
     return null; // exited meanwhile
   }
@@ -48,9 +52,7 @@ function readProc(pid: number): Proc | null {
 
 /** CPU seconds used so far by a process (every thread), or by one of its threads when `thread` (a task id) is given. */
 export function cpuSeconds(pid: number, thread?: number): number {
-  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  return parseStat(readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8')).ticks / CLK_TCK;
 }
 
 export function cpuSnapshot(): CpuSnapshot {

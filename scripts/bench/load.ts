@@ -12,6 +12,13 @@ export interface LoadSpec {
   ok: AnswerCheck;
 }
 
+/** How late the load generator itself sent its requests, when 1 % of them left 5 ms or more after they were due; null otherwise. */
+export function sentLate(r: OpenLoopResult): string | null {
+  if (r.late.p99 < 5) return null;
+  const ms = (n: number) => Math.round(n).toLocaleString('en-US');
+  return `sent late: p99 ${ms(r.late.p99)} ms, max ${ms(r.late.max)} ms`;
+}
+
 let seq = 0;
 /** A process-wide counter: every request of every run gets its own number. */
 export const nextSeq = () => seq++;

@@ -135,8 +135,9 @@ try {
   const load = loads[values.path!];
   if (!load) throw new Error(`--path must be one of ${Object.keys(loads).join(', ')}`);
   const spec = load();
-  const rate = values.rate === undefined ? null : Number(values.rate);
-  const r = rate === null ? (await closedLoop(spec, Number(values.connections), 2), await closedLoop(spec, Number(values.connections), Number(values.duration))) : (await openLoop(spec, rate, 2), await openLoop(spec, rate, Number(values.duration)));
+  const drive = (seconds: number) => (values.rate === undefined ? closedLoop(spec, Number(values.connections), seconds) : openLoop(spec, Number(values.rate), seconds));
+  await drive(2); // warm-up
+  const r = await drive(Number(values.duration));
   process.stdout.write(`load: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, failures ${r.failures}\n`);
   profiled.kill('SIGTERM');
   await new Promise((r) => profiled!.once('exit', r));

@@ -16,7 +16,7 @@ import autocannon, { type Result } from 'autocannon';
 import { authorizations, gql, startEmbedded, startStack, waitFor, type Stack } from '@booking/testkit';
 import { arena as venue, seed, SEED_EVENTS } from '../../prisma/seed.ts';
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
-import { openLoop, startOpenLoop, type OpenLoopResult } from './load.ts';
+import { openLoop, sentLate, startOpenLoop, type OpenLoopResult } from './load.ts';
 import { accepts, type AnswerCheck } from './load-types.ts';
 import { BENCH_APP_ENV } from './intake.ts';
 import { pgSql } from '@booking/service-kit';
@@ -89,7 +89,10 @@ function loads(graphqlSeatMap: string): Load[] {
 const ANSWERED: AnswerCheck = { status: 200, excludes: '"errors"' };
 
 /** How late the load generator sent requests, when that is part of the latencies. */
-export const lateness = (r: OpenLoopResult) => (r.late.p99 >= 5 ? ` (sent late: p99 ${fmt(r.late.p99)} ms, max ${fmt(r.late.max)} ms)` : '');
+const lateness = (r: OpenLoopResult) => {
+  const late = sentLate(r);
+  return late ? ` (${late})` : '';
+};
 
 /**
  * A read at a fixed arrival rate (scripts/bench/load.ts's open loop: evenly

@@ -30,7 +30,7 @@ import { createKafka } from '@booking/service-kit';
 import { serviceEnv, startEmbedded, startStack, type Stack } from '@booking/testkit';
 import { cpuSnapshot, cpuUsage } from './cpu.ts';
 import { BENCH_APP_ENV, graphqlBooking, restBooking, signCallers, startBaseline, type Callers } from './intake.ts';
-import { closedLoop, openLoop, type LoadResult, type LoadSpec } from './load.ts';
+import { closedLoop, openLoop, sentLate, type LoadResult, type LoadSpec } from './load.ts';
 import { createEvent, measureProcessing, readModelBooked, settle } from './processing.ts';
 import { measureFreshness } from './freshness.ts';
 import { machine, recordOnSaleRun, runBenchmark } from './report.ts';
@@ -140,7 +140,8 @@ async function loadFigures(name: string, spec: LoadSpec, p99Bound: number, basel
   say(`${name}: open loop ${opts.duration} s at ${rate} req/s`);
   const open = await openLoop(spec, rate, opts.duration);
   figure(`${name} p99 at ${fmt(rate)} req/s (80 %, open loop)`, open.p99, 'ms', Number.isFinite(p99Bound) ? { atMost: p99Bound } : undefined);
-  if (open.late.p99 >= 5) notes.push(`${name} open loop: the load generator sent requests late: p99 ${fmt(open.late.p99)} ms, max ${fmt(open.late.max)} ms`);
+  const late = sentLate(open);
+  if (late) notes.push(`${name} open loop: the load generator ${late}`);
   if (open.failures) {
     figure(`${name} errors, open loop`, open.failures, '', { atMost: 0, label: '0' }).ratio = undefined;
     notes.push(`${name} open loop: first failure: ${open.firstFailure}`);
