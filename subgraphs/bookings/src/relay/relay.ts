@@ -48,7 +48,8 @@ export function createOutboxRelay({ connect: open, bus, log, batchSize, retryMs 
   let retry: NodeJS.Timeout | null = null;
 
   async function drainOnce({ sql }: OutboxConnection): Promise<number> {
-    const { rows } = await sql.query<OutboxRow>('SELECT id::text AS id, topic, key, payload FROM outbox ORDER BY id LIMIT $1', [batchSize]);
+    // outbox.id, the column: a bare `id` would name the text alias, and "100" sorts before "99".
+    const { rows } = await sql.query<OutboxRow>('SELECT id::text AS id, topic, key, payload FROM outbox ORDER BY outbox.id LIMIT $1', [batchSize]);
     if (rows.length === 0) return 0;
     await bus.publish(rows.map((row) => ({ topic: row.topic, key: row.key, value: JSON.stringify(row.payload) })));
     await sql.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
