@@ -15,7 +15,7 @@ import {
   createOutboxRelay,
   createPgliteDb,
   createPrismaEventAdmin,
-  createPrismaLedger,
+  createSqlLedger,
   createSeatCatalog,
   holdBounds,
   pgliteConnection,
@@ -71,7 +71,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig & { dataDir: string 
         createBookingWorker({
           bus,
           group: 'booking-worker',
-          ledger: createPrismaLedger(db, topics),
+          ledger: createSqlLedger(sql, topics),
           locks: createMemoryLockService(),
           topics,
           log: roleLog('worker'),

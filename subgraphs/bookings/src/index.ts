@@ -13,7 +13,7 @@ export { createDb, createPgliteDb } from './db.ts';
 export { createOutboxRelay } from './relay/relay.ts';
 export { connectPg } from './relay/pg-connection.ts';
 export { pgliteConnection } from './relay/pglite-connection.ts';
-export { createPrismaLedger } from './worker/ledger.ts';
+export { createSqlLedger } from './worker/ledger.ts';
 export { createRedlockService } from './worker/lock.ts';
 export { createMemoryLockService } from './worker/memory-lock.ts';
 export { createBookingWorker } from './worker/worker.ts';

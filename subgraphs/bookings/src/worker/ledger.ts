@@ -12,18 +12,27 @@ import {
   type WorkItem,
 } from '@booking/booking-core';
 import type { BookingStatusMessage, SeatStatus, SeatStatusMessage, Topics } from '@booking/contracts';
-import type { Db } from '../db.ts';
+import type { Sql, TransactionalSql } from '@booking/service-kit';
 
 /** Raised when a conditional write touched fewer rows than decided; the batch is retried. */
 export class SeatConflictError extends Error {
   override name = 'SeatConflictError';
 }
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 type SeatRow = { event_id: string; seat_id: string; section: string; row: string; position: number; status: SeatStatus; version: number; booking_id: string | null };
 type BookingRow = { id: string; event_id: string; user_id: string; seat_ids: string[]; status: BookingState['status']; expires_at: Date | null };
 
-const TX_OPTIONS = { timeout: 30_000, maxWait: 10_000 };
+/** A statement written as a template: each `${value}` becomes a parameter. */
+const text = (strings: TemplateStringsArray) => strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+const select =
+  <T>(tx: Sql) =>
+  async (strings: TemplateStringsArray, ...params: unknown[]): Promise<T[]> =>
+    (await tx.query<T>(text(strings), params)).rows;
+/** Runs a write; the number of rows it touched. */
+const change =
+  (tx: Sql) =>
+  async (strings: TemplateStringsArray, ...params: unknown[]): Promise<number> =>
+    (await tx.query(text(strings), params)).count;
 
 /**
  * One field of every row, as an array parameter. Rows joined to a table come
@@ -39,14 +48,14 @@ const column = <T, K extends keyof T>(rows: readonly T[], key: K): T[K][] => row
  * changes of existing ones), seat changes (each conditional on the version
  * read), the booking_seats constraint rows and the outbox rows.
  */
-export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | 'bookingStatus'>, now = () => new Date()): BookingLedger {
+export function createSqlLedger(db: TransactionalSql, topics: Pick<Topics, 'seatStatus' | 'bookingStatus'>, now = () => new Date()): BookingLedger {
   /** Seats by (event, seat), locked in one order so concurrent transactions cannot deadlock. */
-  async function lockSeats(tx: Tx, pairs: Iterable<[string, string]>): Promise<SeatRow[]> {
+  async function lockSeats(tx: Sql, pairs: Iterable<[string, string]>): Promise<SeatRow[]> {
     const unique = new Map<string, [string, string]>();
     for (const [e, s] of pairs) unique.set(seatKey(e, s), [e, s]);
     if (unique.size === 0) return [];
     const list = [...unique.values()];
-    return tx.$queryRaw<SeatRow[]>`
+    return select<SeatRow>(tx)`
       SELECT s.event_id, s.seat_id, s.section, s.row, s.position, s.status::text AS status, s.version, s.booking_id::text AS booking_id
       FROM seats s
       JOIN unnest(${list.map((p) => p[0])}::text[], ${list.map((p) => p[1])}::text[]) AS x(event_id, seat_id)
@@ -60,7 +69,7 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
   const bookingState = (r: BookingRow): BookingState => ({ id: r.id, eventId: r.event_id, userId: r.user_id, seatIds: r.seat_ids, status: r.status, expiresAt: r.expires_at });
 
   /** Writes what was decided; `seats` are the locked rows the decisions were made from. */
-  async function record(tx: Tx, decisions: Decision[], seats: SeatRow[], decidedAt: Date) {
+  async function record(tx: Sql, decisions: Decision[], seats: SeatRow[], decidedAt: Date) {
     if (decisions.length === 0) return;
     const at = decidedAt.toISOString();
     // A booking created and changed in one batch is inserted with its last state.
@@ -81,7 +90,7 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
     });
     if (firstOf.size > 0) {
       const rows = [...firstOf.values()].map((d) => ({ ...row(last.get(d.bookingId)!), event_id: d.eventId, user_id: d.userId, seat_ids: d.seatIds, created_at: d.requestedAt }));
-      await tx.$executeRaw`
+      await change(tx)`
         INSERT INTO bookings (id, event_id, user_id, seat_ids, status, reason, created_at, decided_at, expires_at, version)
         SELECT r.id, r.event_id, r.user_id, ARRAY(SELECT jsonb_array_elements_text(r.seat_ids)), r.status::"BookingStatus", r.reason, r.created_at,
                ${at}::timestamptz, r.expires_at, r.steps
@@ -90,7 +99,7 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
     }
     const changed = [...last.values()].filter((d) => !firstOf.has(d.bookingId)).map(row);
     if (changed.length > 0) {
-      await tx.$executeRaw`
+      await change(tx)`
         UPDATE bookings b
         SET status = r.status::"BookingStatus", reason = r.reason, expires_at = r.expires_at::timestamptz, decided_at = ${at}::timestamptz, version = b.version + r.steps
         FROM unnest(${column(changed, 'id')}::uuid[], ${column(changed, 'status')}::text[], ${column(changed, 'reason')}::text[],
@@ -108,7 +117,7 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
     }
     if (after.size > 0) {
       const writes = [...after.entries()].map(([key, s]) => ({ ...s, from_version: before.get(key)!.version }));
-      const written = await tx.$executeRaw`
+      const written = await change(tx)`
         UPDATE seats s
         SET status = r.status::"SeatStatus", booking_id = r.booking_id, user_id = r.user_id, version = r.version
         FROM unnest(${column(writes, 'event_id')}::text[], ${column(writes, 'seat_id')}::text[], ${column(writes, 'status')}::text[], ${column(writes, 'version')}::int[],
@@ -122,14 +131,14 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
       const freed = owners.filter((o) => o.from !== null && o.from !== o.to);
       const taken = owners.filter((o) => o.to !== null && o.from !== o.to);
       if (freed.length > 0) {
-        const deleted = await tx.$executeRaw`
+        const deleted = await change(tx)`
           DELETE FROM booking_seats b
           USING unnest(${column(freed, 'event_id')}::text[], ${column(freed, 'seat_id')}::text[], ${column(freed, 'from')}::uuid[]) AS r(event_id, seat_id, "from")
           WHERE b.event_id = r.event_id AND b.seat_id = r.seat_id AND b.booking_id = r."from"`;
         if (deleted !== freed.length) throw new SeatConflictError(`expected to free ${freed.length} seats, freed ${deleted}`);
       }
       if (taken.length > 0) {
-        await tx.$executeRaw`
+        await change(tx)`
           INSERT INTO booking_seats (event_id, seat_id, booking_id)
           SELECT r.event_id, r.seat_id, r."to" FROM jsonb_to_recordset(${JSON.stringify(taken)}::jsonb) AS r(event_id text, seat_id text, "to" uuid)`;
       }
@@ -170,34 +179,34 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
         } satisfies BookingStatusMessage,
       },
     ]);
-    await tx.$executeRaw`
+    await change(tx)`
       INSERT INTO outbox (topic, key, payload)
       SELECT e.value->>'topic', e.value->>'key', e.value->'payload'
       FROM jsonb_array_elements(${JSON.stringify(outbox)}::jsonb) WITH ORDINALITY AS e(value, n)
       ORDER BY e.n`;
-    await tx.$executeRaw`SELECT pg_notify('outbox', '')`;
+    await change(tx)`SELECT pg_notify('outbox', '')`;
   }
 
   return {
     async commit(items: readonly WorkItem[]): Promise<Decision[]> {
       if (items.length === 0) return [];
-      return db.$transaction(async (tx) => {
+      return db.transaction(async (tx) => {
         const decidedAt = now();
         const requests = items.filter(isRequest);
         const targets = [...new Set(items.filter(isCommand).map((c) => c.bookingId))].sort();
         const eventIds = [...new Set(items.map((i) => i.eventId))].sort();
 
         // Locking the events serializes the per-user limit of each event across workers.
-        const eventRows = await tx.$queryRaw<{ id: string; on_sale: boolean; per_user_limit: number }[]>`
+        const eventRows = await select<{ id: string; on_sale: boolean; per_user_limit: number }>(tx)`
           SELECT id, on_sale, per_user_limit FROM events WHERE id = ANY(${eventIds}::text[]) ORDER BY id FOR NO KEY UPDATE`;
         const bookingRows =
           targets.length === 0
             ? []
-            : await tx.$queryRaw<BookingRow[]>`
+            : await select<BookingRow>(tx)`
                 SELECT id::text AS id, event_id, user_id, seat_ids, status::text AS status, expires_at
                 FROM bookings WHERE id = ANY(${targets}::uuid[]) ORDER BY id FOR UPDATE`;
         const ids = requests.map((r) => r.requestId);
-        const decidedRows = ids.length === 0 ? [] : await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM bookings WHERE id = ANY(${ids}::uuid[])`;
+        const decidedRows = ids.length === 0 ? [] : await select<{ id: string }>(tx)`SELECT id::text AS id FROM bookings WHERE id = ANY(${ids}::uuid[])`;
         const seatRows = await lockSeats(tx, [
           ...requests.flatMap((r) => r.seatIds.map((s): [string, string] => [r.eventId, s])),
           ...bookingRows.flatMap((b) => b.seat_ids.map((s): [string, string] => [b.event_id, s])),
@@ -206,7 +215,7 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
         const countRows =
           users.length === 0
             ? []
-            : await tx.$queryRaw<{ event_id: string; user_id: string; seats: number }[]>`
+            : await select<{ event_id: string; user_id: string; seats: number }>(tx)`
                 SELECT b.event_id, b.user_id, sum(cardinality(b.seat_ids))::int AS seats
                 FROM bookings b
                 JOIN unnest(${users.map((u) => u[0])}::text[], ${users.map((u) => u[1])}::text[]) AS x(event_id, user_id)
@@ -224,14 +233,14 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
         });
         await record(tx, decisions, seatRows, decidedAt);
         return decisions;
-      }, TX_OPTIONS);
+      });
     },
 
     async expire(limit: number): Promise<Decision[]> {
-      return db.$transaction(async (tx) => {
+      return db.transaction(async (tx) => {
         const decidedAt = now();
         // SKIP LOCKED: a hold a command is deciding right now is left to that command.
-        const holds = await tx.$queryRaw<BookingRow[]>`
+        const holds = await select<BookingRow>(tx)`
           SELECT id::text AS id, event_id, user_id, seat_ids, status::text AS status, expires_at
           FROM bookings WHERE status = 'HELD' AND expires_at <= ${decidedAt.toISOString()}::timestamptz
           ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
@@ -243,7 +252,7 @@ export function createPrismaLedger(db: Db, topics: Pick<Topics, 'seatStatus' | '
         const decisions = expireHolds(holds.map(bookingState), { seats: seatStates(seatRows), now: decidedAt });
         await record(tx, decisions, seatRows, decidedAt);
         return decisions;
-      }, TX_OPTIONS);
+      });
     },
   };
 }

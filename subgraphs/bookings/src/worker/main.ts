@@ -1,14 +1,24 @@
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { topicNames } from '@booking/contracts';
-import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createKafkaBus, createLogger, pgPoolSql, runService } from '@booking/service-kit';
 import { loadWorkerConfig } from '../config.ts';
-import { createBookingWorker, createDb, createPrismaLedger, createRedlockService } from '../index.ts';
+import { createBookingWorker, createSqlLedger, createRedlockService } from '../index.ts';
 
 await runService('booking-worker', async () => {
   const config = loadWorkerConfig();
   const log = createLogger('booking-worker', config.LOG_LEVEL);
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
-  const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
+  // Bounds a transaction as Prisma's did: 10 s for a connection, 30 s for a statement or a transaction left idle.
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.DB_POOL_SIZE,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 30_000,
+  });
+  // An idle connection that breaks is dropped from the pool; the next transaction opens another.
+  pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const bus = createKafkaBus(createKafka('booking-worker', config.KAFKA_BROKERS, log), log, {
     consumer: {
@@ -23,7 +33,7 @@ await runService('booking-worker', async () => {
   const worker = createBookingWorker({
     bus,
     group: `${config.KAFKA_TOPIC_PREFIX}booking-worker`,
-    ledger: createPrismaLedger(db, topics),
+    ledger: createSqlLedger(pgPoolSql(pool), topics),
     locks: createRedlockService(redis),
     topics,
     log,
@@ -37,7 +47,7 @@ await runService('booking-worker', async () => {
     log,
     service: {
       async start() {
-        await db.$connect();
+        await pool.query('SELECT 1');
         await bus.connect();
         await worker.start();
         const port = await health.listen(config.HEALTH_PORT);
@@ -48,7 +58,7 @@ await runService('booking-worker', async () => {
         await bus.close();
         await health.close();
         redis.disconnect();
-        await db.$disconnect();
+        await pool.end();
       },
     },
   };
