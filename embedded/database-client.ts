@@ -1,5 +1,6 @@
 import { messages, type ParserOptions, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import type { Logger, PgliteSession } from '@booking/service-kit';
+import { templateText } from '@booking/service-kit/sql';
 import { startTypeScriptThread } from '@booking/service-kit/thread';
 
 /** What the database thread is started with. */
@@ -146,7 +147,7 @@ export async function openDatabaseThread(start: ThreadStart, log: Logger, onLost
       };
       const tx: Transaction = {
         query: (sql, params, options) => query(sql, params, options, id),
-        sql: (strings, ...params) => query(strings.reduce((text, part, i) => `${text}$${i}${part}`), params, undefined, id),
+        sql: (strings, ...params) => query(templateText(strings), params, undefined, id),
         exec: (sql) => call({ op: 'exec', sql, tx: id }),
         listen,
         rollback: async () => {

@@ -11,6 +11,9 @@ export interface Sql {
   exec(text: string): Promise<void>;
 }
 
+/** The text of a statement written as a template literal: each `${value}` becomes `$1`, `$2`, ... in order. */
+export const templateText = (strings: readonly string[]): string => strings.reduce((text, part, i) => `${text}$${i}${part}`);
+
 /** A database that also runs transactions: each on one session, committed when the work resolves and rolled back when it throws. */
 export interface TransactionalSql extends Sql {
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;

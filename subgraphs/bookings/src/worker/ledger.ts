@@ -12,7 +12,7 @@ import {
   type WorkItem,
 } from '@booking/booking-core';
 import type { BookingStatusMessage, SeatStatus, SeatStatusMessage, Topics } from '@booking/contracts';
-import type { Sql, TransactionalSql } from '@booking/service-kit';
+import { templateText, type Sql, type TransactionalSql } from '@booking/service-kit';
 
 /** Raised when a conditional write touched fewer rows than decided; the batch is retried. */
 export class SeatConflictError extends Error {
@@ -22,17 +22,16 @@ export class SeatConflictError extends Error {
 type SeatRow = { event_id: string; seat_id: string; section: string; row: string; position: number; status: SeatStatus; version: number; booking_id: string | null };
 type BookingRow = { id: string; event_id: string; user_id: string; seat_ids: string[]; status: BookingState['status']; expires_at: Date | null };
 
-/** A statement written as a template: each `${value}` becomes a parameter. */
-const text = (strings: TemplateStringsArray) => strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+/** Statements written as templates: each `${value}` becomes a parameter. */
 const select =
   <T>(tx: Sql) =>
   async (strings: TemplateStringsArray, ...params: unknown[]): Promise<T[]> =>
-    (await tx.query<T>(text(strings), params)).rows;
+    (await tx.query<T>(templateText(strings), params)).rows;
 /** Runs a write; the number of rows it touched. */
 const change =
   (tx: Sql) =>
   async (strings: TemplateStringsArray, ...params: unknown[]): Promise<number> =>
-    (await tx.query(text(strings), params)).count;
+    (await tx.query(templateText(strings), params)).count;
 
 /**
  * One field of every row, as an array parameter. Rows joined to a table come
