@@ -5,8 +5,8 @@
  * Every latency counts from when its request was due, so whatever delay is
  * left shows in the figures, and `late` says how much of it was the sender's.
  */
-import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
+import { createHttp1Client, serialize } from './http1.ts';
 import { accepts, type OpenLoopMessage, type OpenLoopStart, type OpenLoopReply } from './load-types.ts';
 
 const { url, rate, total, check, requests } = workerData as OpenLoopStart;
@@ -27,41 +27,27 @@ port.on('message', (message: OpenLoopMessage) => {
   } else stopped = true;
 });
 
-const target = new URL(url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+const client = createHttp1Client(url);
 const latencies: number[] = [];
 const late: number[] = [];
 let failures = 0;
 let firstFailure: string | undefined;
 const inFlight = new Set<Promise<void>>();
 
-function fire(r: OpenLoopStart['requests'][number], due: number) {
+async function fire(r: OpenLoopStart['requests'][number], due: number) {
   late.push(performance.now() - due);
-  return new Promise<void>((resolve) => {
-    const req = http.request(
-      { host: target.hostname, port: target.port, method: r.method, path: r.path, headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) }, agent, timeout: 10_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          latencies.push(performance.now() - due);
-          // Searched as bytes: decoding every 600 KB seat map kept the load generator itself busy.
-          const body = Buffer.concat(chunks);
-          if (!accepts(check, res.statusCode ?? 0, body)) {
-            failures++;
-            firstFailure ??= `${res.statusCode} ${body.subarray(0, 200).toString('utf8')}`;
-          }
-          resolve();
-        });
-      },
-    );
-    req.on('error', (error) => {
-      failures++;
-      firstFailure ??= error.message;
-      resolve();
-    });
-    req.end(r.body);
-  });
+  const answer = await client.request(serialize(r, client.host));
+  if ('error' in answer) {
+    failures++;
+    firstFailure ??= answer.error;
+    return;
+  }
+  latencies.push(performance.now() - due);
+  // Searched as bytes: decoding every 600 KB seat map kept the load generator itself busy.
+  if (!accepts(check, answer.status, answer.body)) {
+    failures++;
+    firstFailure ??= `${answer.status} ${answer.body.subarray(0, 200).toString('utf8')}`;
+  }
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
@@ -85,7 +71,7 @@ while (sent < limit && !stopped) {
 }
 await Promise.all(inFlight);
 const elapsed = (performance.now() - start) / 1000;
-agent.destroy();
+client.close();
 latencies.sort((a, b) => a - b);
 late.sort((a, b) => a - b);
 post({
