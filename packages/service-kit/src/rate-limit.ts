@@ -28,25 +28,37 @@ function limiterOver(make: (keyPrefix: string, points: number) => RateLimiterAbs
     ['user', make('user', settings.RATE_LIMIT_BOOKINGS_PER_USER)],
     ['ip', make('ip', settings.RATE_LIMIT_BOOKINGS_PER_IP)],
   ] as const;
+  const consume = async (scope: (typeof scopes)[number], key: string, requests: number): Promise<RateDecision> => {
+    try {
+      await scope[1].consume(key, requests);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return { allowed: false, scope: scope[0], retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+      // The store is down: bookings go on (the worker needs Redis anyway and will retry); the fault is ours.
+      log.error({ err: error, scope: scope[0] }, 'booking rate limit store failed; request let through');
+    }
+    return { allowed: true };
+  };
   return {
+    // Both counters at once: with an auto-pipelining Redis client they leave
+    // in one write and cost one round trip. A request counts against both,
+    // whichever refuses it.
     async take(origin, requests) {
-      for (const [scope, limiter] of scopes) {
-        const key = scope === 'user' ? origin.userId : origin.clientIp;
-        if (!key) continue;
-        try {
-          await limiter.consume(key, requests);
-        } catch (error) {
-          if (error instanceof RateLimiterRes) return { allowed: false, scope, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
-          // The store is down: bookings go on (the worker needs Redis anyway and will retry); the fault is ours.
-          log.error({ err: error, scope }, 'booking rate limit store failed; request let through');
-        }
-      }
-      return { allowed: true };
+      const decisions = await Promise.all(
+        scopes.flatMap((scope) => {
+          const key = scope[0] === 'user' ? origin.userId : origin.clientIp;
+          return key ? [consume(scope, key, requests)] : [];
+        }),
+      );
+      return decisions.find((d) => !d.allowed) ?? { allowed: true };
     },
   };
 }
 
-/** Counts in Redis, so every gateway instance shares the same counters. */
+/**
+ * Counts in Redis, so every gateway instance shares the same counters. Give
+ * it a client with `enableAutoPipelining`, so a request's two counters cost
+ * one round trip.
+ */
 export function createRedisRateLimiter(redis: Redis, keyPrefix: string, settings: RateLimitSettings, log: Logger): BookingRateLimiter {
   return limiterOver(
     (scope, points) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}rate:booking:${scope}`, points, duration: settings.RATE_LIMIT_WINDOW_SECONDS }),
