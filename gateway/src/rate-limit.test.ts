@@ -24,6 +24,22 @@ describe('booking rate limits', () => {
   });
 });
 
+describe('booking rate limits, both counters at once', () => {
+  it("gives a request refused by the user's counter back to the address's, and the other way round", async () => {
+    const limiter = createMemoryRateLimiter({ RATE_LIMIT_BOOKINGS_PER_USER: 2, RATE_LIMIT_BOOKINGS_PER_IP: 4, RATE_LIMIT_WINDOW_SECONDS: 60 }, log);
+    const take = (userId: string) => limiter.take({ userId, clientIp: '10.0.0.5' }, 1);
+    expect(await take('ann')).toEqual({ allowed: true });
+    expect(await take('ann')).toEqual({ allowed: true });
+    // Ann's next ten are refused by her own counter and leave the address's two remaining requests alone.
+    for (let i = 0; i < 10; i++) expect(await take('ann')).toMatchObject({ allowed: false, scope: 'user' });
+    expect(await take('bob')).toEqual({ allowed: true });
+    expect(await take('cat')).toEqual({ allowed: true });
+    // The address is used up now; dan's refused request does not count against dan.
+    expect(await take('dan')).toMatchObject({ allowed: false, scope: 'ip' });
+    expect(await limiter.take({ userId: 'dan', clientIp: '10.0.0.6' }, 2)).toEqual({ allowed: true });
+  });
+});
+
 describe('bookingRequests', () => {
   const op = (query: string) => {
     const doc = parse(query);

@@ -28,28 +28,40 @@ function limiterOver(make: (keyPrefix: string, points: number) => RateLimiterAbs
     ['user', make('user', settings.RATE_LIMIT_BOOKINGS_PER_USER)],
     ['ip', make('ip', settings.RATE_LIMIT_BOOKINGS_PER_IP)],
   ] as const;
-  const consume = async (scope: (typeof scopes)[number], key: string, requests: number): Promise<RateDecision> => {
+  type Scope = (typeof scopes)[number];
+  /** The scope's decision, and whether the request was counted (a store that failed counted nothing). */
+  const consume = async ([name, limiter]: Scope, key: string, requests: number): Promise<{ decision: RateDecision; counted: boolean }> => {
     try {
-      await scope[1].consume(key, requests);
+      await limiter.consume(key, requests);
+      return { decision: { allowed: true }, counted: true };
     } catch (error) {
-      if (error instanceof RateLimiterRes) return { allowed: false, scope: scope[0], retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+      if (error instanceof RateLimiterRes) return { decision: { allowed: false, scope: name, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) }, counted: true };
       // The store is down: bookings go on (the worker needs Redis anyway and will retry); the fault is ours.
-      log.error({ err: error, scope: scope[0] }, 'booking rate limit store failed; request let through');
+      log.error({ err: error, scope: name }, 'booking rate limit store failed; request let through');
+      return { decision: { allowed: true }, counted: false };
     }
-    return { allowed: true };
   };
   return {
     // Both counters at once: with an auto-pipelining Redis client they leave
-    // in one write and cost one round trip. A request counts against both,
-    // whichever refuses it.
+    // in one write and cost one round trip. A refused request is given back
+    // to the counters that allowed it, so a user over their limit does not
+    // use up the budget of everyone behind the same address.
     async take(origin, requests) {
-      const decisions = await Promise.all(
-        scopes.flatMap((scope) => {
-          const key = scope[0] === 'user' ? origin.userId : origin.clientIp;
-          return key ? [consume(scope, key, requests)] : [];
-        }),
+      const asked = scopes.flatMap((scope) => {
+        const key = scope[0] === 'user' ? origin.userId : origin.clientIp;
+        return key ? [{ scope, key }] : [];
+      });
+      const results = await Promise.all(asked.map(({ scope, key }) => consume(scope, key, requests)));
+      const refused = results.find((r) => !r.decision.allowed)?.decision;
+      if (!refused) return { allowed: true };
+      await Promise.all(
+        asked.map(({ scope: [name, limiter], key }, i) =>
+          results[i]!.decision.allowed && results[i]!.counted
+            ? limiter.reward(key, requests).catch((error: unknown) => log.error({ err: error, scope: name }, 'booking rate limit store failed to give back a refused request'))
+            : undefined,
+        ),
       );
-      return decisions.find((d) => !d.allowed) ?? { allowed: true };
+      return refused;
     },
   };
 }
