@@ -61,7 +61,10 @@ export async function startBaseline(brokers: string, topic: string): Promise<{ u
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0', KAFKA_BROKERS: brokers, TOPIC: topic },
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Its own session, as the stack's processes have (packages/testkit).
+    detached: true,
   });
+  process.once('exit', () => child.kill('SIGTERM'));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

@@ -114,7 +114,7 @@ try {
   await stack.kill(role);
   const dir = `${ROOT}.artifacts/profile/${stack.name}`;
   mkdirSync(dir, { recursive: true });
-  profiled = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', entry], { cwd: ROOT, env, stdio: 'inherit' });
+  profiled = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', entry], { cwd: ROOT, env, stdio: 'inherit', detached: true });
   const port = env.PORT ?? env.HEALTH_PORT;
   for (let i = 0; ; i++) {
     try {

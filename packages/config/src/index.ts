@@ -70,6 +70,15 @@ export const common = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 };
 
+/**
+ * Roles that work through a backlog (the worker, the outbox relay, the
+ * projector) yield the CPU to the processes answering requests.
+ */
+export const background = {
+  /** How far a background role lowers its CPU weight: a nice value, 0 (as a request-serving process) to 19; 10 weighs it about a tenth. */
+  BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
+};
+
 export const kafka = {
   KAFKA_BROKERS: env.brokers(),
   /** Prefix for topic and group names, so several stacks can share one broker. */

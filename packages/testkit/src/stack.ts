@@ -40,6 +40,15 @@ export const LOAD_TEST_LIMITS = {
   SUBSCRIPTIONS_PER_SOCKET: '10000',
 };
 
+/**
+ * App processes still running, ended when this process exits however it
+ * exits: they run in sessions of their own, so nothing else would end them.
+ */
+const orphans = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of orphans) child.kill('SIGTERM');
+});
+
 export type Role = 'bookings' | 'events' | 'gateway' | 'worker' | 'relay' | 'projector';
 
 /** Entry point of each long-running app process. */
@@ -167,7 +176,13 @@ export async function startStack(name: string, extraEnv: Partial<Record<string, 
       cwd: ROOT,
       env: { ...env, ...extra, ...(['bookings', 'events', 'gateway'].includes(role) ? { PORT: String(port) } : { HEALTH_PORT: String(port) }) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A session of its own, as scripts/stack.sh starts each role (setsid):
+      // the scheduler weighs each process as the deployment does, and a
+      // background role's lower weight (BACKGROUND_NICE) is its own.
+      detached: true,
     });
+    orphans.add(child);
+    child.once('exit', () => orphans.delete(child));
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     return child;

@@ -1,5 +1,5 @@
 import type { HoldBounds } from '@booking/booking-core';
-import { bookingRateLimits, common, cors, env, jwt, jwtProblems, kafka, loadConfig } from '@booking/config';
+import { background, bookingRateLimits, common, cors, env, jwt, jwtProblems, kafka, loadConfig } from '@booking/config';
 
 /**
  * Defaults of the worker and relay, shared with embedded mode.
@@ -42,6 +42,7 @@ export const loadWorkerConfig = (e?: Record<string, string | undefined>) =>
     'booking-worker',
     {
       ...common,
+      ...background,
       ...database,
       ...kafka,
       ...redis,
@@ -59,7 +60,7 @@ export const loadWorkerConfig = (e?: Record<string, string | undefined>) =>
   );
 
 export const loadRelayConfig = (e?: Record<string, string | undefined>) =>
-  loadConfig('outbox-relay', { ...common, ...database, ...kafka, HEALTH_PORT: env.port(4012), RELAY_BATCH_SIZE: env.int(WORKER_DEFAULTS.RELAY_BATCH_SIZE, 1) }, e);
+  loadConfig('outbox-relay', { ...common, ...background, ...database, ...kafka, HEALTH_PORT: env.port(4012), RELAY_BATCH_SIZE: env.int(WORKER_DEFAULTS.RELAY_BATCH_SIZE, 1) }, e);
 
 /** The hold bounds of a deployment, from its settings. */
 export const holdBounds = (c: { HOLD_TTL_SECONDS: number; HOLD_MIN_SECONDS: number; HOLD_MAX_SECONDS: number }): HoldBounds => ({

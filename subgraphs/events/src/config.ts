@@ -1,4 +1,4 @@
-import { common, cors, env, jwt, jwtProblems, kafka, loadConfig, z } from '@booking/config';
+import { background, common, cors, env, jwt, jwtProblems, kafka, loadConfig, z } from '@booking/config';
 
 const mongo = { MONGO_URL: env.url(['mongodb']), MONGO_DB: env.name('booking').pipe(z.string().min(1)) };
 
@@ -22,7 +22,7 @@ export const loadEventsApiConfig = (e?: Record<string, string | undefined>) =>
   );
 
 export const loadProjectorConfig = (e?: Record<string, string | undefined>) =>
-  loadConfig('projector', { ...common, ...mongo, ...kafka, HEALTH_PORT: env.port(4013) }, e);
+  loadConfig('projector', { ...common, ...background, ...mongo, ...kafka, HEALTH_PORT: env.port(4013) }, e);
 
 export const loadReconcileConfig = (e?: Record<string, string | undefined>) =>
   loadConfig('reconcile', { ...common, ...mongo, DATABASE_URL: env.url(['postgres', 'postgresql']) }, e);

@@ -1,10 +1,11 @@
-import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createKafkaBus, createLogger, runService, yieldCpu } from '@booking/service-kit';
 import { loadRelayConfig } from '../config.ts';
 import { connectPg, createOutboxRelay } from '../index.ts';
 
 await runService('outbox-relay', async () => {
   const config = loadRelayConfig();
   const log = createLogger('outbox-relay', config.LOG_LEVEL);
+  yieldCpu(config.BACKGROUND_NICE, log);
   const bus = createKafkaBus(createKafka('outbox-relay', config.KAFKA_BROKERS, log), log);
   const relay = createOutboxRelay({
     connect: () => connectPg(config.DATABASE_URL),

@@ -1,13 +1,14 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { topicNames } from '@booking/contracts';
-import { createHealthServer, createKafka, createKafkaBus, createLogger, pgPoolSql, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createKafkaBus, createLogger, pgPoolSql, runService, yieldCpu } from '@booking/service-kit';
 import { loadWorkerConfig } from '../config.ts';
 import { createBookingWorker, createSqlLedger, createRedlockService } from '../index.ts';
 
 await runService('booking-worker', async () => {
   const config = loadWorkerConfig();
   const log = createLogger('booking-worker', config.LOG_LEVEL);
+  yieldCpu(config.BACKGROUND_NICE, log);
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   // Bounds a transaction as Prisma's did: 10 s for a connection, 30 s for a statement or a transaction left idle.
   const pool = new pg.Pool({

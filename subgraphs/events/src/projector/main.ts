@@ -1,12 +1,13 @@
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@booking/contracts';
-import { createHealthServer, createKafka, createKafkaBus, createLogger, runService } from '@booking/service-kit';
+import { createHealthServer, createKafka, createKafkaBus, createLogger, runService, yieldCpu } from '@booking/service-kit';
 import { loadProjectorConfig } from '../config.ts';
 import { createMongoReadStore, createProjector } from '../index.ts';
 
 await runService('projector', async () => {
   const config = loadProjectorConfig();
   const log = createLogger('projector', config.LOG_LEVEL);
+  yieldCpu(config.BACKGROUND_NICE, log);
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const mongo = new MongoClient(config.MONGO_URL);
   const store = createMongoReadStore(mongo.db(config.MONGO_DB));
