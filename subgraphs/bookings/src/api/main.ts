@@ -23,7 +23,7 @@ await runService('bookings-api', async () => {
     consumer: LIVE_READER_CONSUMER,
   });
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
-  const publisher = createBatchingPublisher(bus, topics.bookingRequests);
+  const publisher = createBatchingPublisher(bus, topics.bookingRequests, { lingerMs: config.PUBLISH_LINGER_MS });
 
   const api = createBookingsApi({
     bus,

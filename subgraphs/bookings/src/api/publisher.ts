@@ -1,5 +1,6 @@
 import type { Bus } from '@booking/service-kit';
 import type { BookingRequestPublisher, WorkItem } from '@booking/booking-core';
+import { PUBLISH_LINGER_MS } from '../config.ts';
 
 interface Waiting {
   message: WorkItem;
@@ -13,9 +14,11 @@ interface Waiting {
  * request that arrives waits for it and goes in the next call: the batch
  * grows with the load and the broker round trip, instead of each request (or
  * each `lingerMs` window) queueing for a round trip of its own. An idle
- * publisher waits `lingerMs` for company before sending.
+ * publisher waits `lingerMs` for company before sending: at a steady rate
+ * that is what makes batches, and each produce call costs the broker and
+ * this process far more than the messages in it.
  */
-export function createBatchingPublisher(bus: Pick<Bus, 'publish'>, topic: string, { maxBatch = 1000, lingerMs = 1 } = {}): BookingRequestPublisher & {
+export function createBatchingPublisher(bus: Pick<Bus, 'publish'>, topic: string, { maxBatch = 1000, lingerMs = PUBLISH_LINGER_MS } = {}): BookingRequestPublisher & {
   flush(): Promise<void>;
 } {
   let queue: Waiting[] = [];
