@@ -121,13 +121,17 @@ port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
-# wait_for_port HOST PORT TIMEOUT [PIDFILE [CMDLINE_SUBSTRING]]: wait until the
-# port accepts connections; give up early if the process in PIDFILE died.
+# wait_for_port HOST PORT TIMEOUT [PIDFILE]: wait until the port accepts
+# connections; give up early if the process in PIDFILE died. Only whether it
+# lives is checked, not its command line: start_daemon records the pid before
+# the child has exec'd the daemon, and on a busy machine the first check can
+# see the forked shell's command line (a recycled pid within the timeout is
+# not a concern).
 wait_for_port() {
-  local host=$1 port=$2 timeout=$3 pidfile=${4:-} want=${5:-} deadline
+  local host=$1 port=$2 timeout=$3 pidfile=${4:-} deadline
   deadline=$((SECONDS + timeout))
   until port_open "$host" "$port"; do
-    if [[ -n $pidfile ]] && ! pid_alive "$pidfile" "$want"; then
+    if [[ -n $pidfile ]] && ! pid_alive "$pidfile"; then
       return 2
     fi
     ((SECONDS < deadline)) || return 1

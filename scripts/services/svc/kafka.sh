@@ -122,7 +122,7 @@ kafka_fail() {
 
 svc_wait_ready() {
   local start=$SECONDS rc=0 left
-  wait_for_port 127.0.0.1 "$KAFKA_PORT" "$KAFKA_TIMEOUT" "$KAFKA_PID" "kafka.Kafka $KAFKA_CONF" || rc=$?
+  wait_for_port 127.0.0.1 "$KAFKA_PORT" "$KAFKA_TIMEOUT" "$KAFKA_PID" || rc=$?
   ((rc == 2)) && kafka_fail "the broker process exited during startup"
   ((rc == 0)) || kafka_fail "port $KAFKA_PORT not open after ${KAFKA_TIMEOUT}s"
   # A TCP accept is not enough: wait until the broker serves metadata and the

@@ -73,7 +73,7 @@ svc_start() {
 
 svc_wait_ready() {
   local rc=0
-  wait_for_port 127.0.0.1 "$MONGO_PORT" "$MONGO_TIMEOUT" "$FERRETDB_PID" "$FERRETDB_BIN" || rc=$?
+  wait_for_port 127.0.0.1 "$MONGO_PORT" "$MONGO_TIMEOUT" "$FERRETDB_PID" || rc=$?
   ((rc == 2)) && fail_with_log mongo "$FERRETDB_LOG" "FerretDB exited during startup"
   ((rc == 0)) || fail_with_log mongo "$FERRETDB_LOG" "port $MONGO_PORT not open after ${MONGO_TIMEOUT}s"
   # TCP accept is not enough: send a real OP_MSG {ping: 1} and expect ok: 1.
