@@ -15,6 +15,14 @@ const STATUS_CLASS: Record<SeatStatus, string> = { AVAILABLE: 'a', HELD: 'h', BO
 const STATUS_WORD: Record<SeatStatus, string> = { AVAILABLE: 'available', HELD: 'held', BOOKED: 'booked' };
 const MINE_WORD: Record<Mine, string> = { pending: 'your request pending', held: 'held by you', confirmed: 'booked by you', rejected: 'your booking rejected' };
 
+/**
+ * What a seat shows: its status in the read model, unless the caller's own
+ * hold or booking is already decided and the read model has not caught up
+ * with it yet (a seat is never shown "available, held by you").
+ */
+const shown = (status: SeatStatus, mine: Mine | undefined): SeatStatus =>
+  status !== 'AVAILABLE' ? status : mine === 'held' ? 'HELD' : mine === 'confirmed' ? 'BOOKED' : status;
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The seat's number in its row: the label's trailing digits (A_R3_S12 -> 12), else its position. */
@@ -142,8 +150,8 @@ export class SeatMap {
 
   private paint(i: number): void {
     const button = this.buttons[i]!;
-    const status = this.status[i]!;
     const mine = this.mine[i];
+    const status = shown(this.status[i]!, mine);
     button.className = `s ${STATUS_CLASS[status]}${mine ? ` m${mine[0]}` : ''}`;
     if (status === 'AVAILABLE' && mine !== 'pending') button.removeAttribute('aria-disabled');
     else button.setAttribute('aria-disabled', 'true');
