@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { TOPIC_PARTITIONS, topicNames } from '@booking/contracts';
-import { corsOrigins, createAcceptedTokens, createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
+import { SeatStatusMessageSchema, TOPIC_PARTITIONS, topicNames, type SeatStatusMessage } from '@booking/contracts';
+import { corsOrigins, createAcceptedTokens, createHub, createLiveFeed, createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
 import {
   HOLD_DEFAULTS,
@@ -108,8 +109,11 @@ export function createEmbeddedSystem(config: EmbeddedConfig & { dataDir: string 
           close: () => publisher.flush(),
         }),
       );
+      const changes = createHub<SeatStatusMessage>();
+      const feed = createLiveFeed({ bus, topic: topics.seatStatus, group: `events-feed-${randomUUID()}`, parse: (json) => SeatStatusMessageSchema.parse(json), key: (change) => change.eventId, hub: changes, log: roleLog('events') });
+      await run(feed);
       const events = await run(
-        createEventsApi({ store, readiness: () => ({ readModel: true }), bus, topicPrefix: '', log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', corsOrigins: corsOrigins(config), close: async () => undefined }),
+        createEventsApi({ store, readiness: () => ({ readModel: true, seatStatusFeed: feed.ready() }), changes, log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', corsOrigins: corsOrigins(config), close: async () => undefined }),
       );
       const gateway = await run(
         createGateway(

@@ -67,6 +67,29 @@ describe('live read model of an events instance', () => {
     expect(await status('ev', 'A1')).toMatchObject({ status: 'BOOKED', version: 2 });
   });
 
+  it('tells subscribers of an event each change once the store shows it, and nothing of other events', async () => {
+    const { model, publish, status } = await start();
+    const seen: { version: number; stored?: number }[] = [];
+    const other: unknown[] = [];
+    const stream = model.changes.subscribe('ev');
+    const elsewhere = model.changes.subscribe('new');
+    void (async () => {
+      for await (const change of stream) seen.push({ version: change.version, stored: (await status('ev', change.seatId))?.version });
+    })();
+    void (async () => {
+      for await (const change of elsewhere) other.push(change);
+    })();
+    await publish(seat('ev', 'A1', 0, 2, 'HELD'));
+    await publish(seat('ev', 'A1', 0, 3, 'BOOKED'));
+    await vi.waitFor(() => expect(seen).toHaveLength(2), { timeout: 1_000 });
+    // Each was in the store by the time its subscriber heard of it.
+    expect(seen.every((s) => s.stored !== undefined && s.stored >= s.version)).toBe(true);
+    expect(seen.map((s) => s.version)).toEqual([2, 3]);
+    expect(other).toEqual([]);
+    await stream.return?.(undefined);
+    await elsewhere.return?.(undefined);
+  });
+
   it('picks up new events and changes it missed from the durable copy, never moving a seat back', async () => {
     const { durable, publish, status, model } = await start();
     await durable.upsertEvents([{ _id: 'new', name: 'Late show', venue: 'Club', startsAt: new Date('2027-02-01T00:00:00Z'), onSale: true, perUserLimit: 10, version: 1 }]);

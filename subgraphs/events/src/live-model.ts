@@ -1,5 +1,5 @@
 import { EventChangedMessageSchema, SeatStatusMessageSchema, type SeatStatusMessage } from '@booking/contracts';
-import type { Bus, BusConsumer, Logger, Service } from '@booking/service-kit';
+import { createHub, type Bus, type BusConsumer, type Hub, type Logger, type Service } from '@booking/service-kit';
 import { createMemoryReadStore, type MemoryReadStore } from './memory-store.ts';
 import type { EventDoc, ReadStore } from './read-model.ts';
 
@@ -27,14 +27,20 @@ const JOIN_TIMEOUT_MS = 30_000;
  * reads it for subscriptions. Changes and loads both merge by seat version,
  * so their order does not matter and a seat never moves backwards.
  *
+ * The same reader feeds this instance's `seatStatusChanged` subscribers
+ * (`changes`, by event id), each chunk once the store has it: one fetch and
+ * one parse per change for both, and a subscriber told of a change reads
+ * a store that already shows it.
+ *
  * The reader joins before the first load, so a change committed after that
  * reaches this instance either way. A change published before it joined but
  * projected only after the load is picked up by the next full merge
  * (`resyncMs`), as is anything missed while the reader was rejoining.
  */
-export function createLiveReadModel(deps: LiveReadModelDeps): Service & { store: MemoryReadStore; ready(): boolean } {
+export function createLiveReadModel(deps: LiveReadModelDeps): Service & { store: MemoryReadStore; changes: Hub<SeatStatusMessage>; ready(): boolean } {
   const { durable, bus, log } = deps;
   const store = createMemoryReadStore();
+  const changes = createHub<SeatStatusMessage>();
   const known = new Set<string>();
   let consumer: BusConsumer | null = null;
   let loaded = false;
@@ -43,7 +49,7 @@ export function createLiveReadModel(deps: LiveReadModelDeps): Service & { store:
   let refreshing: Promise<void> = Promise.resolve();
 
   async function apply(chunk: { topic: string; value: string; offset: string }[]) {
-    const changes: SeatStatusMessage[] = [];
+    const seats: SeatStatusMessage[] = [];
     const events: EventDoc[] = [];
     for (const message of chunk) {
       try {
@@ -52,7 +58,7 @@ export function createLiveReadModel(deps: LiveReadModelDeps): Service & { store:
           const { eventId, startsAt, changedAt: _at, ...event } = EventChangedMessageSchema.parse(json);
           events.push({ _id: eventId, startsAt: new Date(startsAt), ...event });
         } else {
-          changes.push(SeatStatusMessageSchema.parse(json));
+          seats.push(SeatStatusMessageSchema.parse(json));
         }
       } catch (error) {
         // The projector dead-letters these; nothing here could use them.
@@ -61,7 +67,8 @@ export function createLiveReadModel(deps: LiveReadModelDeps): Service & { store:
     }
     // Events first, so a new event's seats have their event when they arrive.
     await store.upsertEvents(events);
-    await store.applySeatChanges(changes);
+    await store.applySeatChanges(seats);
+    for (const change of seats) changes.publish(change.eventId, change);
   }
 
   /** Merges the durable copy: new events always, every event's seats when `full`. */
@@ -93,6 +100,7 @@ export function createLiveReadModel(deps: LiveReadModelDeps): Service & { store:
 
   return {
     store,
+    changes,
     ready: () => loaded && (consumer?.ready() ?? false),
     async start() {
       consumer = await bus.consume({ group: deps.group, topics: [deps.eventTopic, deps.topic], from: 'latest', maxChunk: 1000, handle: apply });

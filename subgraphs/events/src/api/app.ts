@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -6,8 +5,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { isId } from '@booking/booking-core';
-import { ErrorCode, SeatStatusMessageSchema, topicNames, type SeatStatusMessage } from '@booking/contracts';
-import { ANONYMOUS, authenticate, createGraphQLHttpServer, inProcessGraphQL, plainCors, sendJsonText, type PlainRoute, createHub, createLiveFeed, type Bus, type Logger, type Readiness, type GraphQLPost, type Service, type Verifier } from '@booking/service-kit';
+import { ErrorCode, type SeatStatusMessage } from '@booking/contracts';
+import { ANONYMOUS, authenticate, createGraphQLHttpServer, inProcessGraphQL, plainCors, sendJsonText, type PlainRoute, type Hub, type Logger, type Readiness, type GraphQLPost, type Service, type Verifier } from '@booking/service-kit';
 import type { Context } from '../context.ts';
 import type { MemoryReadStore } from '../memory-store.ts';
 import { createReadViews } from '../views.ts';
@@ -20,9 +19,8 @@ export interface EventsApiDeps {
   store: MemoryReadStore;
   /** Checks beyond the subgraph's own (the read model loaded, its feed joined). */
   readiness: Readiness;
-  /** Connected by the caller; `seat-status` feeds `seatStatusChanged`. */
-  bus: Bus;
-  topicPrefix: string;
+  /** Seat changes by event id as this instance learns them, kept fed by its owner: `seatStatusChanged` reads them. */
+  changes: Hub<SeatStatusMessage>;
   log: Logger;
   /** Verifies the end user's token the gateway forwards in `Authorization`. */
   verifier: Verifier;
@@ -78,16 +76,6 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
   const restRoutes = restReadRoutes(views, deps.corsOrigins);
   let http: Awaited<ReturnType<typeof createGraphQLHttpServer<Context>>> | null = null;
   let boundPort = deps.port;
-  const changes = createHub<SeatStatusMessage>();
-  const feed = createLiveFeed({
-    bus: deps.bus,
-    topic: topicNames(deps.topicPrefix).seatStatus,
-    group: `${deps.topicPrefix}events-feed-${randomUUID()}`,
-    parse: (json) => SeatStatusMessageSchema.parse(json),
-    key: (change) => change.eventId,
-    hub: changes,
-    log: deps.log,
-  });
   return {
     port: () => boundPort,
     /** The REST read routes, for a gateway in the same process to serve (embedded mode). */
@@ -95,11 +83,10 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
     /** /graphql in process, for a gateway in the same process (embedded mode); once started. */
     graphql: inProcessGraphQL('events', () => http),
     async start() {
-      await feed.start();
       http = await createGraphQLHttpServer<Context>({
-        schema: buildSubgraphSchema({ typeDefs: eventsTypeDefs, resolvers: createResolvers(changes) as GraphQLResolverMap<unknown> }),
+        schema: buildSubgraphSchema({ typeDefs: eventsTypeDefs, resolvers: createResolvers(deps.changes) as GraphQLResolverMap<unknown> }),
         log: deps.log,
-        readiness: async () => ({ ...(await deps.readiness()), seatStatusFeed: feed.ready() }),
+        readiness: deps.readiness,
         // Neither is used (no cache hints, no traces asked for); the cache-control
         // plugin alone took ~19 % of a 10,000-seat query's CPU (docs/adr/0011).
         plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
@@ -114,7 +101,6 @@ export function createEventsApi(deps: EventsApiDeps): Service & { port(): number
     },
     async stop() {
       await http?.stop();
-      await feed.stop();
       await deps.close();
     },
   };

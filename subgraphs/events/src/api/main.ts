@@ -20,7 +20,7 @@ await runService('events-api', async () => {
     bus,
     topic: topics.seatStatus,
     eventTopic: topics.eventChanges,
-    group: `${config.KAFKA_TOPIC_PREFIX}events-view-${randomUUID()}`,
+    group: `${config.KAFKA_TOPIC_PREFIX}events-feed-${randomUUID()}`,
     log,
     refreshMs: config.READ_MODEL_REFRESH_MS,
     resyncMs: config.READ_MODEL_RESYNC_MS,
@@ -32,9 +32,9 @@ await runService('events-api', async () => {
   };
   const api = createEventsApi({
     store: model.store,
+    // The model's reader also feeds the subscriptions: ready once it has joined and loaded.
     readiness: async () => ({ mongo: await durable.ping(), readModel: model.ready() }),
-    bus,
-    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    changes: model.changes,
     log,
     verifier: createVerifier(config),
     port: config.PORT,
