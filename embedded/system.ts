@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { SeatStatusMessageSchema, TOPIC_PARTITIONS, topicNames, type SeatStatusMessage } from '@booking/contracts';
-import { corsOrigins, createAcceptedTokens, createHub, createLiveFeed, createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
+import { TOPIC_PARTITIONS, topicNames, type SeatStatusMessage } from '@booking/contracts';
+import { corsOrigins, createAcceptedTokens, createHub, createMemoryBus, createMemoryRateLimiter, createVerifier, pgliteSql, type Logger, type Service } from '@booking/service-kit';
 import { createGateway } from '../gateway/src/gateway.ts';
 import {
   HOLD_DEFAULTS,
@@ -67,7 +66,10 @@ export function createEmbeddedSystem(config: EmbeddedConfig & { dataDir: string 
       const rebuilt = await reconcile(createSqlTruthSource(sql), store);
       log.info({ events: rebuilt.events, seats: rebuilt.seats }, 'read model built');
 
-      await run(createProjector({ bus, group: 'events-projector', store, topic: topics.seatStatus, eventTopic: topics.eventChanges, deadLetterTopic: topics.seatStatusDeadLetter, log: roleLog('projector') }));
+      // The projector writes the read model here, so it also tells the subscriptions, each change once the store shows it.
+      const changes = createHub<SeatStatusMessage>();
+      const onProjected = (projected: readonly SeatStatusMessage[]) => projected.forEach((change) => changes.publish(change.eventId, change));
+      await run(createProjector({ bus, group: 'events-projector', store, topic: topics.seatStatus, eventTopic: topics.eventChanges, deadLetterTopic: topics.seatStatusDeadLetter, log: roleLog('projector'), onProjected }));
       await run(
         createBookingWorker({
           bus,
@@ -109,11 +111,8 @@ export function createEmbeddedSystem(config: EmbeddedConfig & { dataDir: string 
           close: () => publisher.flush(),
         }),
       );
-      const changes = createHub<SeatStatusMessage>();
-      const feed = createLiveFeed({ bus, topic: topics.seatStatus, group: `events-feed-${randomUUID()}`, parse: (json) => SeatStatusMessageSchema.parse(json), key: (change) => change.eventId, hub: changes, log: roleLog('events') });
-      await run(feed);
       const events = await run(
-        createEventsApi({ store, readiness: () => ({ readModel: true, seatStatusFeed: feed.ready() }), changes, log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', corsOrigins: corsOrigins(config), close: async () => undefined }),
+        createEventsApi({ store, readiness: () => ({ readModel: true }), changes, log: roleLog('events'), verifier, port: config.EVENTS_PORT, host: '127.0.0.1', corsOrigins: corsOrigins(config), close: async () => undefined }),
       );
       const gateway = await run(
         createGateway(
