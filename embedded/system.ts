@@ -68,8 +68,7 @@ export function createEmbeddedSystem(config: EmbeddedConfig & { dataDir: string 
 
       // The projector writes the read model here, so it also tells the subscriptions, each change once the store shows it.
       const changes = createHub<SeatStatusMessage>();
-      const onProjected = (projected: readonly SeatStatusMessage[]) => projected.forEach((change) => changes.publish(change.eventId, change));
-      await run(createProjector({ bus, group: 'events-projector', store, topic: topics.seatStatus, eventTopic: topics.eventChanges, deadLetterTopic: topics.seatStatusDeadLetter, log: roleLog('projector'), onProjected }));
+      await run(createProjector({ bus, group: 'events-projector', store, topic: topics.seatStatus, eventTopic: topics.eventChanges, deadLetterTopic: topics.seatStatusDeadLetter, log: roleLog('projector'), changes }));
       await run(
         createBookingWorker({
           bus,

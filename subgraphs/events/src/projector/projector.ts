@@ -1,5 +1,5 @@
 import { EventChangedMessageSchema, SeatStatusMessageSchema, type SeatStatusMessage } from '@booking/contracts';
-import type { Bus, BusConsumer, Delivery, Logger, Service } from '@booking/service-kit';
+import type { Bus, BusConsumer, Delivery, Hub, Logger, Service } from '@booking/service-kit';
 import type { EventDoc, ReadStore } from '../read-model.ts';
 
 /**
@@ -18,8 +18,8 @@ export interface ProjectorDeps {
   eventTopic: string;
   deadLetterTopic: string;
   log: Logger;
-  /** Told of each chunk's seat changes once the store has them (embedded mode's subscriptions read the same store). */
-  onProjected?: (changes: readonly SeatStatusMessage[]) => void;
+  /** Given each seat change by event id once the store has it, as the live read model's `changes` are (embedded mode's subscriptions read the same store). */
+  changes?: Hub<SeatStatusMessage>;
 }
 
 /**
@@ -27,7 +27,7 @@ export interface ProjectorDeps {
  * so redelivery after a crash is harmless; the group's position moves only
  * after the write. The bus must be connected; its owner closes it.
  */
-export function createProjector({ bus, group, store, topic, eventTopic, deadLetterTopic, log, onProjected }: ProjectorDeps): Service & { isRunning(): boolean } {
+export function createProjector({ bus, group, store, topic, eventTopic, deadLetterTopic, log, changes: subscribers }: ProjectorDeps): Service & { isRunning(): boolean } {
   let consumers: BusConsumer[] = [];
 
   async function project(messages: Delivery[]) {
@@ -54,7 +54,7 @@ export function createProjector({ bus, group, store, topic, eventTopic, deadLett
     if (events.length > 0) log.info({ received: events.length, applied: await store.upsertEvents(events) }, 'event changes projected');
     if (changes.length === 0) return;
     const applied = await store.applySeatChanges(changes);
-    onProjected?.(changes);
+    if (subscribers) for (const change of changes) subscribers.publish(change.eventId, change);
     const newest = changes.reduce((t, c) => Math.max(t, Date.parse(c.changedAt)), 0);
     log.info({ partition: messages[0]!.partition, received: changes.length, applied, lagMs: newest ? Date.now() - newest : null }, 'seat changes projected');
   }
